@@ -1,0 +1,117 @@
+package dev.countersign.server.auth;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.countersign.server.web.HttpProperties;
+import dev.countersign.server.web.PublicUrls;
+import dev.countersign.server.web.RequestSizeLimitFilter;
+
+/**
+ * Who may call what (DESIGN §3): {@code /mcp} takes agents' user tokens only;
+ * {@code /api/v1} takes console tokens with {@code countersign:manage} only; tokens
+ * without a user are refused everywhere; everything else is closed unless another chain
+ * (the sandbox's) claims it first. Stateless: no session, no cookies, no CSRF.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+public class SecurityConfiguration {
+
+	@Bean
+	PublicUrls publicUrls(HttpProperties properties) {
+		return new PublicUrls(properties);
+	}
+
+	@Bean
+	RequestSizeLimitFilter requestSizeLimitFilter(HttpProperties properties) {
+		return new RequestSizeLimitFilter(properties);
+	}
+
+	@Bean
+	Callers callers(AuthProperties properties) {
+		return new Callers(properties.effectiveConsoleClients(), properties.cibaClientId());
+	}
+
+	@Bean
+	ReactiveJwtDecoder jwtDecoder(AuthProperties properties) {
+		Set<SignatureAlgorithm> allowed = properties.effectiveAlgorithms().stream().map((name) -> {
+			SignatureAlgorithm algorithm = SignatureAlgorithm.from(name);
+			// Asymmetric algorithms only: never none, never HMAC keyed with a public key.
+			if (algorithm == null || JWSAlgorithm.Family.HMAC_SHA.contains(JWSAlgorithm.parse(name))) {
+				throw new InvalidConfigurationException("countersign.auth.algorithms",
+						"only asymmetric signature algorithms (RS256, ES256, PS256, …) are accepted, but got " + name);
+			}
+			return algorithm;
+		}).collect(Collectors.toSet());
+		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
+			.withJwkSetUri(properties.effectiveJwksUri().toString())
+			.jwsAlgorithms((algorithms) -> algorithms.addAll(allowed))
+			.build();
+		decoder.setJwtValidator(TokenValidators.inbound(properties));
+		return decoder;
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> protectedResourceMetadataRoutes(AuthProperties properties, PublicUrls urls) {
+		return new ProtectedResourceMetadata(properties, urls).routes();
+	}
+
+	@Bean
+	SecurityWebFilterChain countersignSecurityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
+			Callers callers, PublicUrls urls) {
+		BearerChallenge challenge = new BearerChallenge(urls);
+		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+			.requestCache((cache) -> cache.disable())
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.authorizeExchange((exchanges) -> exchanges
+				.pathMatchers(ProtectedResourceMetadata.PATH, ProtectedResourceMetadata.MCP_PATH)
+				.permitAll()
+				.pathMatchers("/mcp", "/mcp/**")
+				.access(callerIs(CallerKind.AGENT, null))
+				.pathMatchers("/api/v1/**")
+				.access(callerIs(CallerKind.CONSOLE, AuthProperties.MANAGE_SCOPE))
+				.anyExchange()
+				.denyAll())
+			.oauth2ResourceServer((resourceServer) -> resourceServer
+				.jwt((jwt) -> jwt.jwtDecoder(decoder)
+					.jwtAuthenticationConverter((token) -> Mono.just(new CallerAuthentication(callers.of(token)))))
+				.authenticationEntryPoint(challenge)
+				.accessDeniedHandler(challenge))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(challenge).accessDeniedHandler(challenge));
+		return http.build();
+	}
+
+	private static ReactiveAuthorizationManager<AuthorizationContext> callerIs(CallerKind kind,
+			@Nullable String scope) {
+		return (authentication, context) -> authentication.ofType(CallerAuthentication.class)
+			.<AuthorizationResult>map((caller) -> new AuthorizationDecision(
+					caller.caller().kind() == kind && (scope == null || caller.caller().scopes().contains(scope))))
+			.defaultIfEmpty(new AuthorizationDecision(false));
+	}
+
+}

@@ -1,0 +1,47 @@
+package dev.countersign.policy.deal;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Deals and contacts, kept per user: one user never sees another's.
+ *
+ * <p>
+ * Implementations are thread-safe.
+ */
+public interface DealStore {
+
+	/**
+	 * Lists a user's deals matching a query, most recently updated first.
+	 * @param user the user id ({@code sub})
+	 * @param query the filters
+	 * @return the matching deals, at most {@code query.limit()}
+	 */
+	Flux<Deal> findDeals(String user, DealQuery query);
+
+	/**
+	 * Finds one of a user's deals.
+	 * @param user the user id
+	 * @param dealId the deal id
+	 * @return the deal, or empty when the user has no such deal
+	 */
+	Mono<Deal> findDeal(String user, String dealId);
+
+	/**
+	 * Finds one of a user's contacts.
+	 * @param user the user id
+	 * @param contactId the contact id
+	 * @return the contact, or empty when the user has no such contact
+	 */
+	Mono<Contact> findContact(String user, String contactId);
+
+	/**
+	 * Searches a user's contacts by name, email or company, ignoring case.
+	 * @param user the user id
+	 * @param text the text to look for
+	 * @param limit the most contacts to return
+	 * @return the matching contacts, by name
+	 */
+	Flux<Contact> searchContacts(String user, String text, int limit);
+
+}
