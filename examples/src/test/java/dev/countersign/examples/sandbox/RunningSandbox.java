@@ -34,7 +34,10 @@ final class RunningSandbox implements AutoCloseable {
 	}
 
 	static RunningSandbox start(String... extraArgs) {
-		int port = freePort();
+		return startOnPort(freePort(), extraArgs);
+	}
+
+	static RunningSandbox startOnPort(int port, String... extraArgs) {
 		List<String> args = new ArrayList<>(List.of("--server.port=" + port));
 		args.addAll(List.of(extraArgs));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(SandboxApplication.class)

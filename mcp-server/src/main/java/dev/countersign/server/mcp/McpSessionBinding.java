@@ -1,6 +1,7 @@
 package dev.countersign.server.mcp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -50,9 +51,11 @@ public final class McpSessionBinding implements WebFilter, Ordered {
 		}
 		return exchange.getPrincipal()
 			.ofType(CallerAuthentication.class)
-			.map(CallerAuthentication::caller)
-			.flatMap((caller) -> bound(exchange, chain, caller))
-			.switchIfEmpty(Mono.defer(() -> chain.filter(exchange)));
+			.map((authentication) -> Optional.of(authentication.caller()))
+			.defaultIfEmpty(Optional.empty())
+			// Security lets no unauthenticated request reach /mcp; without a caller there
+			// is nothing to bind.
+			.flatMap((caller) -> caller.isPresent() ? bound(exchange, chain, caller.get()) : chain.filter(exchange));
 	}
 
 	private Mono<Void> bound(ServerWebExchange exchange, WebFilterChain chain, Caller caller) {

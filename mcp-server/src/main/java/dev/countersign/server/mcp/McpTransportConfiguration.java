@@ -47,4 +47,9 @@ public class McpTransportConfiguration {
 		return new McpSessionBinding();
 	}
 
+	@Bean
+	JsonRpcGuard jsonRpcGuard() {
+		return new JsonRpcGuard();
+	}
+
 }

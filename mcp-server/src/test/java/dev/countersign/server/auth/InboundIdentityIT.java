@@ -303,6 +303,66 @@ class InboundIdentityIT {
 			.isEqualTo(413);
 	}
 
+	@Test
+	void mcpWhenMalformedJsonThenParseErrorWithoutInternals() {
+		this.http.post()
+			.uri("/mcp")
+			.headers((h) -> mcpHeaders(h, tokens.agent("auth0|ada", "agent-1")))
+			.bodyValue("{not json")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.jsonrpc")
+			.isEqualTo("2.0")
+			.jsonPath("$.error.code")
+			.isEqualTo(-32700)
+			.jsonPath("$.stackTrace")
+			.doesNotExist();
+	}
+
+	@Test
+	void mcpWhenUnknownMethodThenMethodNotFoundAtOnce() {
+		String ada = tokens.agent("auth0|ada", "agent-1");
+		String session = openSession(ada);
+		this.http.mutate()
+			.responseTimeout(java.time.Duration.ofSeconds(5))
+			.build()
+			.post()
+			.uri("/mcp")
+			.headers((h) -> mcpHeaders(h, ada))
+			.header("Mcp-Session-Id", session)
+			.bodyValue("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"resources/list\"}")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.id")
+			.isEqualTo(9)
+			.jsonPath("$.error.code")
+			.isEqualTo(-32601);
+	}
+
+	@Test
+	void mcpWhenToolArgumentsNotAnObjectThenInvalidParams() {
+		String ada = tokens.agent("auth0|ada", "agent-1");
+		String session = openSession(ada);
+		this.http.post()
+			.uri("/mcp")
+			.headers((h) -> mcpHeaders(h, ada))
+			.header("Mcp-Session-Id", session)
+			.bodyValue(
+					"{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"deal_get\",\"arguments\":\"x\"}}")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo(-32602)
+			.jsonPath("$.error.message")
+			.value((String message) -> assertThat(message).contains("arguments"));
+	}
+
 	private WebTestClient.ResponseSpec initialize(String token) {
 		return this.http.post().uri("/mcp").headers((h) -> mcpHeaders(h, token)).bodyValue(INITIALIZE).exchange();
 	}
