@@ -1,5 +1,7 @@
 package dev.countersign.policy.deal;
 
+import java.util.Locale;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,10 +36,8 @@ public record DealQuery(@Nullable DealStage stage, @Nullable Long minAmount, @Nu
 
 	boolean matches(Deal deal) {
 		return (this.stage == null || deal.stage() == this.stage)
-				&& (this.minAmount == null || deal.amount() >= this.minAmount)
-				&& (this.company == null || deal.company()
-					.toLowerCase(java.util.Locale.ROOT)
-					.contains(this.company.toLowerCase(java.util.Locale.ROOT)));
+				&& (this.minAmount == null || deal.amount() >= this.minAmount) && (this.company == null
+						|| deal.company().toLowerCase(Locale.ROOT).contains(this.company.toLowerCase(Locale.ROOT)));
 	}
 
 }

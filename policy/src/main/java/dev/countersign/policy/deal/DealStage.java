@@ -2,6 +2,7 @@ package dev.countersign.policy.deal;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -16,7 +17,7 @@ public enum DealStage {
 	 * @return the wire name
 	 */
 	public String wireName() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.annotation.Bean;
@@ -86,7 +87,7 @@ public class DealTools {
 	}
 
 	private static Mono<List<Map<String, Object>>> contacts(DealStore store, String user, Deal deal) {
-		return reactor.core.publisher.Flux.fromIterable(deal.contactIds())
+		return Flux.fromIterable(deal.contactIds())
 			.concatMap((id) -> store.findContact(user, id))
 			.map(DealTools::contact)
 			.collectList();
