@@ -1,0 +1,107 @@
+package dev.countersign.policy.action;
+
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Actions, kept per user: one user never sees another's (another user's id is simply not
+ * found).
+ *
+ * <p>
+ * The only way to change a stored action is
+ * {@link #transition(String, String, ActionStatus, long, UnaryOperator)}, a
+ * compare-and-set on status and version, so that two replicas (or two threads) racing the
+ * same move produce exactly one winner. Implementations are thread-safe; lists come
+ * oldest first ({@code createdAt}, then id).
+ *
+ * <p>
+ * {@link dev.countersign.policy.action.InMemoryActionStore} is the embedded default; the
+ * shared contract is tested by {@code AbstractActionStoreTests} in policy's test-jar.
+ */
+public interface ActionStore {
+
+	/**
+	 * Stores a new action.
+	 * @param action the action, normally {@code PENDING} at version 0
+	 * @return the stored action; an error {@link DuplicateActionException} when the id is
+	 * taken, or when a {@link ActionStatus#live() live} action of the same user and agent
+	 * has the same digest (checked atomically with the insert)
+	 */
+	Mono<Action> insert(Action action);
+
+	/**
+	 * Finds one of a user's actions.
+	 * @param user the user id
+	 * @param id the action id
+	 * @return the action, or empty when the user has no such action
+	 */
+	Mono<Action> find(String user, String id);
+
+	/**
+	 * Finds the live action an agent already holds for the same write.
+	 * @param user the user id
+	 * @param agent the agent id
+	 * @param digest the action digest
+	 * @return the live ({@code PENDING}, {@code BATCHED}, {@code APPROVED},
+	 * {@code EXECUTING}) action with that digest, or empty
+	 */
+	Mono<Action> findLive(String user, String agent, String digest);
+
+	/**
+	 * Lists a user's actions in some statuses.
+	 * @param user the user id
+	 * @param statuses the statuses wanted; empty means none
+	 * @return the actions, oldest first
+	 */
+	Flux<Action> findByUser(String user, Set<ActionStatus> statuses);
+
+	/**
+	 * Lists the actions closed into a batch.
+	 * @param user the user id
+	 * @param batchId the batch id
+	 * @return the actions whose {@code batchId} is this one, whatever their status,
+	 * oldest first
+	 */
+	Flux<Action> findByBatch(String user, String batchId);
+
+	/**
+	 * Lists the users that have at least one action in one of some statuses; the batcher
+	 * and expiry use it to find work.
+	 * @param statuses the statuses
+	 * @return the user ids, each once, in no particular order
+	 */
+	Flux<String> findUsers(Set<ActionStatus> statuses);
+
+	/**
+	 * Counts an agent's live actions for a user.
+	 * @param user the user id
+	 * @param agent the agent id
+	 * @return the number of {@code PENDING}, {@code BATCHED}, {@code APPROVED} and
+	 * {@code EXECUTING} actions
+	 */
+	Mono<Long> countLive(String user, String agent);
+
+	/**
+	 * Changes an action if, and only if, it is still in the expected status at the
+	 * expected version. The change must return the action in a new status that
+	 * {@code expected} {@linkplain ActionStatus#canMoveTo(ActionStatus) may move to} and
+	 * must keep the fields fixed at freezing
+	 * ({@link Action#requireLegalSuccessor(Action)}); the store sets the version to
+	 * {@code expectedVersion + 1}. The change runs inside the compare-and-set, so it must
+	 * be quick and free of side effects.
+	 * @param user the user id
+	 * @param id the action id
+	 * @param expected the status the caller saw
+	 * @param expectedVersion the version the caller saw
+	 * @param change makes the new action from the current one
+	 * @return the stored new action; empty when the action is unknown or its status or
+	 * version moved on (the race was lost: never an error); an error
+	 * {@link IllegalStateException} when the change makes an illegal move
+	 */
+	Mono<Action> transition(String user, String id, ActionStatus expected, long expectedVersion,
+			UnaryOperator<Action> change);
+
+}

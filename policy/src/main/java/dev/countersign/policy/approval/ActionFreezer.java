@@ -1,0 +1,113 @@
+package dev.countersign.policy.approval;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+
+import dev.countersign.policy.action.Action;
+import dev.countersign.policy.action.ActionDigest;
+import dev.countersign.policy.action.ActionStatus;
+import dev.countersign.policy.action.ActionStore;
+import dev.countersign.policy.action.DuplicateActionException;
+import dev.countersign.policy.action.IdGenerator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Freezes writes into {@code PENDING} actions (DESIGN §4 step 2) and expires the ones
+ * nobody approved in time. Thread-safe; holds no state of its own.
+ *
+ * <p>
+ * The same (user, agent, digest) submitted again while the first action is
+ * {@linkplain ActionStatus#live() live} returns the first action: an agent retrying after
+ * a client time-out never creates a second write. Once the first is terminal (or
+ * {@code UNKNOWN}), the same write becomes a new action.
+ *
+ * <pre>{@code
+ * ActionFreezer freezer = new ActionFreezer(store, ApprovalConfig.defaults(), clock, IdGenerator.ulid(clock));
+ * Action action = freezer.submit(SubmitRequest.batch(user, agent, tool, arguments, preconditions, 0.7)).block();
+ * }</pre>
+ */
+public final class ActionFreezer {
+
+	private final ActionStore actions;
+
+	private final ApprovalConfig config;
+
+	private final Clock clock;
+
+	private final IdGenerator ids;
+
+	/**
+	 * Creates a freezer.
+	 * @param actions the action store
+	 * @param config the approval settings
+	 * @param clock the clock for {@code createdAt} and {@code approveBy}
+	 * @param ids the source of action ids
+	 */
+	public ActionFreezer(ActionStore actions, ApprovalConfig config, Clock clock, IdGenerator ids) {
+		this.actions = Objects.requireNonNull(actions, "actions must not be null");
+		this.config = Objects.requireNonNull(config, "config must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.ids = Objects.requireNonNull(ids, "ids must not be null");
+	}
+
+	/**
+	 * Freezes a write, or finds the live action that already froze it.
+	 * @param request the write
+	 * @return the live action with the same (user, agent, digest) if there is one, else a
+	 * new {@code PENDING} action whose {@code approveBy} is now +
+	 * {@link ApprovalConfig#pendingTtl()}; an error
+	 * {@link TooManyPendingActionsException} when the agent already holds
+	 * {@link ApprovalConfig#maxPendingPerAgent()} live actions for the user (the cap is
+	 * checked before the insert, so submits racing each other may pass it by their
+	 * number)
+	 */
+	public Mono<Action> submit(SubmitRequest request) {
+		Objects.requireNonNull(request, "request must not be null");
+		String digest = ActionDigest.of(request.tool().name(), request.arguments(), request.preconditions(),
+				request.user(), request.agent());
+		return this.actions.findLive(request.user(), request.agent(), digest)
+			.switchIfEmpty(Mono.defer(() -> freeze(request, digest)));
+	}
+
+	private Mono<Action> freeze(SubmitRequest request, String digest) {
+		return this.actions.countLive(request.user(), request.agent()).flatMap((live) -> {
+			if (live >= this.config.maxPendingPerAgent()) {
+				return Mono
+					.error(new TooManyPendingActionsException(request.agent(), this.config.maxPendingPerAgent()));
+			}
+			Instant now = this.clock.instant();
+			Action action = new Action(this.ids.next(IdGenerator.ACTION_PREFIX), request.user(), request.agent(),
+					request.tool().name(), request.tool().connection(), request.risk(), request.tool().destructive(),
+					request.confidence(), this.config.isLowConfidence(request.confidence()), request.reviewNow(),
+					request.arguments(), request.preconditions(), digest, ActionStatus.PENDING, null, now,
+					now.plus(this.config.pendingTtl()), now, 0, null, null);
+			// a twin inserted between findLive and insert wins; return it instead
+			return this.actions.insert(action)
+				.onErrorResume(DuplicateActionException.class,
+						(ex) -> this.actions.findLive(request.user(), request.agent(), digest)
+							.switchIfEmpty(Mono.error(ex)));
+		});
+	}
+
+	/**
+	 * Expires every {@code PENDING} or {@code BATCHED} action whose {@code approveBy} is
+	 * at or before {@code now}, by compare-and-set (an action approved or cancelled
+	 * meanwhile is left alone). The reason says it was not approved in time.
+	 * @param now the current time
+	 * @return the actions now {@code EXPIRED}
+	 */
+	public Flux<Action> expireOverdue(Instant now) {
+		Objects.requireNonNull(now, "now must not be null");
+		EnumSet<ActionStatus> waiting = EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED);
+		return this.actions.findUsers(waiting)
+			.concatMap((user) -> this.actions.findByUser(user, waiting))
+			.filter((action) -> !now.isBefore(action.approveBy()))
+			.concatMap((action) -> this.actions.transition(action.user(), action.id(), action.status(),
+					action.version(), (current) -> current.moveTo(ActionStatus.EXPIRED, now)
+						.withReason("not approved before " + current.approveBy())));
+	}
+
+}
