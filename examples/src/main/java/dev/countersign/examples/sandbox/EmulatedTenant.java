@@ -1,5 +1,6 @@
 package dev.countersign.examples.sandbox;
 
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -50,6 +52,8 @@ final class EmulatedTenant {
 
 	private final RSASSASigner signer;
 
+	private final RSASSAVerifier verifier;
+
 	EmulatedTenant(String issuer, String audience, Duration tokenLifetime, Clock clock) {
 		this.issuer = issuer;
 		this.audience = audience;
@@ -61,6 +65,7 @@ final class EmulatedTenant {
 				.algorithm(JWSAlgorithm.RS256)
 				.generate();
 			this.signer = new RSASSASigner(this.key);
+			this.verifier = new RSASSAVerifier(this.key.toRSAPublicKey());
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Could not make the sandbox signing key", ex);
@@ -73,6 +78,23 @@ final class EmulatedTenant {
 
 	Duration tokenLifetime() {
 		return this.tokenLifetime;
+	}
+
+	String tokenEndpoint() {
+		return this.issuer + "oauth/token";
+	}
+
+	/**
+	 * A token this tenant refuses; the message is fit for an {@code error_description}.
+	 */
+	static final class RejectedTokenException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		RejectedTokenException(String message) {
+			super(message);
+		}
+
 	}
 
 	/**
@@ -96,6 +118,56 @@ final class EmulatedTenant {
 			.claim("email", SandboxUsers.email(user))
 			.build();
 		return sign(claims);
+	}
+
+	/**
+	 * Validates an access token this tenant issued, as Auth0 does when one is presented
+	 * to it (for example as a Token Vault subject token): an RS256 signature by this
+	 * tenant's key, its issuer, an audience that contains {@code audience}, and
+	 * {@code exp}/{@code nbf} against the clock, without leeway.
+	 * @param token the compact JWT
+	 * @param audience an audience the token must name
+	 * @return the token's claims
+	 * @throws RejectedTokenException saying why the token is refused
+	 */
+	JWTClaimsSet verify(String token, String audience) {
+		SignedJWT jwt;
+		JWTClaimsSet claims;
+		try {
+			jwt = SignedJWT.parse(token);
+			claims = jwt.getJWTClaimsSet();
+		}
+		catch (ParseException ex) {
+			throw new RejectedTokenException("Invalid token: not a signed JWT");
+		}
+		// Never none, never HMAC: only the algorithm this tenant signs with.
+		if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+			throw new RejectedTokenException("Invalid token: unexpected algorithm");
+		}
+		try {
+			if (!jwt.verify(this.verifier)) {
+				throw new RejectedTokenException("Invalid token: bad signature");
+			}
+		}
+		catch (JOSEException ex) {
+			throw new RejectedTokenException("Invalid token: bad signature");
+		}
+		if (!this.issuer.equals(claims.getIssuer())) {
+			throw new RejectedTokenException("Invalid token: unexpected issuer");
+		}
+		if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
+			throw new RejectedTokenException("Invalid token: unexpected audience");
+		}
+		Instant now = this.clock.instant();
+		Date expiry = claims.getExpirationTime();
+		if (expiry == null || !now.isBefore(expiry.toInstant())) {
+			throw new RejectedTokenException("Invalid token: expired");
+		}
+		Date notBefore = claims.getNotBeforeTime();
+		if (notBefore != null && now.isBefore(notBefore.toInstant())) {
+			throw new RejectedTokenException("Invalid token: not yet valid");
+		}
+		return claims;
 	}
 
 	private String sign(JWTClaimsSet claims) {
@@ -122,7 +194,9 @@ final class EmulatedTenant {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("issuer", this.issuer);
 		metadata.put("jwks_uri", this.issuer + ".well-known/jwks.json");
-		metadata.put("token_endpoint", this.issuer + "oauth/token");
+		metadata.put("token_endpoint", tokenEndpoint());
+		metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+		metadata.put("grant_types_supported", List.of(EmulatedTokenVault.GRANT_TYPE));
 		metadata.put("response_types_supported", List.of("code"));
 		metadata.put("subject_types_supported", List.of("public"));
 		metadata.put("id_token_signing_alg_values_supported", List.of("RS256"));

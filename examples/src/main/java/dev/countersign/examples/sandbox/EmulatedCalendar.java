@@ -1,0 +1,292 @@
+package dev.countersign.examples.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * An EMULATED Google Calendar API v3 under {@value #BASE_PATH}: {@code GET
+ * /calendars/{calendarId}/events} (with {@code timeMin}, {@code timeMax}, {@code q},
+ * {@code maxResults}, {@code pageToken}, {@code singleEvents}, {@code orderBy}),
+ * {@code GET /calendars/{calendarId}/events/{eventId}} and {@code POST /freeBusy}, over
+ * the user's calendar in {@link SandboxCalendars}. Only {@code primary} (or the user's
+ * address) exists. Answers and errors have Google's shapes.
+ */
+final class EmulatedCalendar extends EmulatedProviderApi {
+
+	static final String BASE_PATH = "/sandbox/google/calendar/v3";
+
+	static final int DEFAULT_MAX_RESULTS = 250;
+
+	static final int MAX_MAX_RESULTS = 2500;
+
+	private static final String TIME_ZONE = "UTC";
+
+	private final SandboxCalendars calendars;
+
+	EmulatedCalendar(SandboxCalendars calendars, EmulatedProviderTokens tokens, ProviderFaults faults) {
+		super(tokens, EmulatedTokenVault.GOOGLE, faults.calendar());
+		this.calendars = calendars;
+	}
+
+	RouterFunction<ServerResponse> routes() {
+		return RouterFunctions.route()
+			.GET(BASE_PATH + "/calendars/{calendarId}/events", authorized(this::listEvents))
+			.GET(BASE_PATH + "/calendars/{calendarId}/events/{eventId}", authorized(this::getEvent))
+			.POST(BASE_PATH + "/freeBusy", authorized(this::freeBusy))
+			.build();
+	}
+
+	@Override
+	Mono<ServerResponse> unauthenticated(boolean presented) {
+		return GoogleErrors.unauthenticated();
+	}
+
+	@Override
+	Mono<ServerResponse> error(ProviderApiException error) {
+		return GoogleErrors.render(error);
+	}
+
+	@Override
+	String faultMessage(HttpStatus status) {
+		return GoogleErrors.faultMessage(status);
+	}
+
+	private Mono<ServerResponse> listEvents(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		String user = grant.user();
+		requireCalendar(request.pathVariable("calendarId"), user);
+		Instant timeMin = time(request.queryParam("timeMin").orElse(null));
+		Instant timeMax = time(request.queryParam("timeMax").orElse(null));
+		if (timeMin != null && timeMax != null && !timeMax.isAfter(timeMin)) {
+			throw new ProviderApiException(HttpStatus.BAD_REQUEST, "The specified time range is empty.",
+					"timeRangeEmpty");
+		}
+		int maxResults = Pages.size(request.queryParam("maxResults").orElse(null), DEFAULT_MAX_RESULTS,
+				MAX_MAX_RESULTS);
+		boolean singleEvents = Boolean.parseBoolean(request.queryParam("singleEvents").orElse("false"));
+		boolean showDeleted = Boolean.parseBoolean(request.queryParam("showDeleted").orElse("false"));
+		String orderBy = request.queryParam("orderBy").orElse(null);
+		Comparator<CalendarEvent> order = SandboxCalendars.BY_START;
+		if ("startTime".equals(orderBy)) {
+			if (!singleEvents) {
+				throw ProviderApiException
+					.badRequest("The requested ordering is not available for the particular query.");
+			}
+		}
+		else if ("updated".equals(orderBy)) {
+			order = Comparator.comparing(CalendarEvent::updated).thenComparing(CalendarEvent::id);
+		}
+		else if (orderBy != null) {
+			throw ProviderApiException.badRequest("Invalid value for: orderBy");
+		}
+		String q = request.queryParam("q").map((text) -> text.trim().toLowerCase(Locale.ROOT)).orElse("");
+		List<CalendarEvent> all = this.calendars.events(user);
+		List<CalendarEvent> matching = all.stream()
+			.filter((event) -> showDeleted || !event.cancelled())
+			.filter((event) -> event.overlaps(timeMin, timeMax))
+			.filter((event) -> q.isEmpty() || event.matches(q))
+			.sorted(order)
+			.toList();
+		int offset = Pages.offset(request.queryParam("pageToken").orElse(null));
+		List<CalendarEvent> page = Pages.page(matching, offset, maxResults);
+		Instant updated = all.stream().map(CalendarEvent::updated).max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+		Map<String, @Nullable Object> body = Json.object("kind", "calendar#events", "etag",
+				"\"" + (updated.toEpochMilli() * 1000) + "\"", "summary", SandboxUsers.email(user), "description", "",
+				"updated", Json.millis(updated), "timeZone", TIME_ZONE, "accessRole", "owner", "defaultReminders",
+				List.of(Json.object("method", "popup", "minutes", 10)));
+		if (offset + maxResults < matching.size()) {
+			body.put("nextPageToken", Pages.token(offset + maxResults));
+		}
+		body.put("items", page.stream().map((event) -> render(event, user)).toList());
+		return ok(body);
+	}
+
+	private Mono<ServerResponse> getEvent(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		requireCalendar(request.pathVariable("calendarId"), grant.user());
+		CalendarEvent event = this.calendars.find(grant.user(), request.pathVariable("eventId"))
+			.orElseThrow(() -> ProviderApiException.notFound("Not Found"));
+		return ok(render(event, grant.user()));
+	}
+
+	private Mono<ServerResponse> freeBusy(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		return request.bodyToMono(JsonNode.class)
+			.switchIfEmpty(Mono.error(() -> ProviderApiException.badRequest("Missing timeMin parameter.")))
+			.onErrorMap((ex) -> !(ex instanceof ProviderApiException),
+					(ex) -> ProviderApiException.badRequest("Invalid JSON payload received."))
+			.flatMap((body) -> freeBusy(body, grant.user()));
+	}
+
+	private Mono<ServerResponse> freeBusy(JsonNode body, String user) {
+		Instant timeMin = time(text(body, "timeMin"));
+		Instant timeMax = time(text(body, "timeMax"));
+		if (timeMin == null) {
+			throw ProviderApiException.badRequest("Missing timeMin parameter.");
+		}
+		if (timeMax == null) {
+			throw ProviderApiException.badRequest("Missing timeMax parameter.");
+		}
+		if (!timeMax.isAfter(timeMin)) {
+			throw new ProviderApiException(HttpStatus.BAD_REQUEST, "The specified time range is empty.",
+					"timeRangeEmpty");
+		}
+		Map<String, Object> calendars = new LinkedHashMap<>();
+		JsonNode items = body.get("items");
+		if (items != null) {
+			for (JsonNode item : items) {
+				String id = text(item, "id");
+				if (id == null) {
+					continue;
+				}
+				if (isOwnCalendar(id, user)) {
+					calendars.put(id, Json.object("busy", busy(user, timeMin, timeMax)));
+				}
+				else {
+					calendars.put(id, Json.object("errors",
+							List.of(Json.object("domain", "global", "reason", "notFound")), "busy", List.of()));
+				}
+			}
+		}
+		return ok(Json.object("kind", "calendar#freeBusy", "timeMin", Json.millis(timeMin), "timeMax",
+				Json.millis(timeMax), "calendars", calendars));
+	}
+
+	private List<Map<String, @Nullable Object>> busy(String user, Instant timeMin, Instant timeMax) {
+		String owner = SandboxUsers.email(user);
+		List<Instant[]> blocks = new ArrayList<>();
+		this.calendars.events(user)
+			.stream()
+			.filter((event) -> !event.cancelled() && !event.transparent() && event.overlaps(timeMin, timeMax))
+			.filter((event) -> event.attendees()
+				.stream()
+				.noneMatch(
+						(attendee) -> attendee.email().equals(owner) && "declined".equals(attendee.responseStatus())))
+			.sorted(SandboxCalendars.BY_START)
+			.forEach((event) -> {
+				Instant start = max(event.start().instant(), timeMin);
+				Instant end = min(event.end().instant(), timeMax);
+				Instant[] last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
+				if (last != null && !start.isAfter(last[1])) {
+					last[1] = max(last[1], end);
+				}
+				else {
+					blocks.add(new Instant[] { start, end });
+				}
+			});
+		return blocks.stream()
+			.map((block) -> Json.object("start", Json.millis(block[0]), "end", Json.millis(block[1])))
+			.toList();
+	}
+
+	private Map<String, @Nullable Object> render(CalendarEvent event, String user) {
+		String owner = SandboxUsers.email(user);
+		Map<String, @Nullable Object> json = Json.object("kind", "calendar#event", "etag", event.etag(), "id",
+				event.id(), "status", event.status(), "htmlLink",
+				"https://www.google.com/calendar/event?eid=" + Base64.getUrlEncoder()
+					.withoutPadding()
+					.encodeToString((event.id() + " " + owner).getBytes(StandardCharsets.UTF_8)),
+				"created", Json.millis(event.created()), "updated", Json.millis(event.updated()), "summary",
+				event.summary());
+		if (event.description() != null) {
+			json.put("description", event.description());
+		}
+		if (event.location() != null) {
+			json.put("location", event.location());
+		}
+		json.put("creator", Json.object("email", owner, "self", true));
+		json.put("organizer", Json.object("email", owner, "self", true));
+		json.put("start", time(event.start()));
+		json.put("end", time(event.end()));
+		if (event.transparent()) {
+			json.put("transparency", "transparent");
+		}
+		json.put("iCalUID", event.id() + "@google.com");
+		json.put("sequence", event.sequence());
+		if (!event.attendees().isEmpty()) {
+			json.put("attendees", event.attendees().stream().map((attendee) -> {
+				Map<String, @Nullable Object> a = Json.object("email", attendee.email());
+				if (attendee.displayName() != null) {
+					a.put("displayName", attendee.displayName());
+				}
+				if (attendee.organizer()) {
+					a.put("organizer", true);
+				}
+				if (attendee.email().equals(owner)) {
+					a.put("self", true);
+				}
+				a.put("responseStatus", attendee.responseStatus());
+				return a;
+			}).toList());
+		}
+		json.put("reminders", Json.object("useDefault", true));
+		json.put("eventType", "default");
+		return json;
+	}
+
+	private static Map<String, @Nullable Object> time(CalendarEvent.Time time) {
+		if (time.date() != null) {
+			return Json.object("date", time.date().toString());
+		}
+		return Json.object("dateTime", Json.seconds(time.dateTime()), "timeZone", TIME_ZONE);
+	}
+
+	private static void requireCalendar(String calendarId, String user) {
+		if (!isOwnCalendar(calendarId, user)) {
+			throw ProviderApiException.notFound("Not Found");
+		}
+	}
+
+	private static boolean isOwnCalendar(String calendarId, String user) {
+		return "primary".equals(calendarId) || SandboxUsers.email(user).equalsIgnoreCase(calendarId);
+	}
+
+	// RFC 3339 with a mandatory offset, as Google requires for timeMin and timeMax.
+	private static @Nullable Instant time(@Nullable String value) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			return OffsetDateTime.parse(value).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			throw ProviderApiException.badRequest("Bad Request");
+		}
+	}
+
+	private static @Nullable String text(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value != null && value.isString()) ? value.asString() : null;
+	}
+
+	private static Instant max(Instant a, Instant b) {
+		return a.isAfter(b) ? a : b;
+	}
+
+	private static Instant min(Instant a, Instant b) {
+		return a.isBefore(b) ? a : b;
+	}
+
+	private static Mono<ServerResponse> ok(Object body) {
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(Objects.requireNonNull(body));
+	}
+
+}

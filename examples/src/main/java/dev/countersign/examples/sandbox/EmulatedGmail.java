@@ -1,0 +1,225 @@
+package dev.countersign.examples.sandbox;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeMessage;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * An EMULATED Gmail API v1 under {@value #BASE_PATH}: {@code GET /users/me/messages}
+ * (with {@code q}, {@code maxResults}, {@code pageToken}, {@code labelIds}) and
+ * {@code GET /users/me/messages/{id}} in the formats {@code full} (the default),
+ * {@code metadata} (with repeated {@code metadataHeaders}), {@code minimal} and
+ * {@code raw} (base64url RFC 822), over the user's mailbox in {@link SandboxMailboxes}.
+ * Answers and errors have Gmail's shapes: a list without matches has no {@code messages}.
+ */
+final class EmulatedGmail extends EmulatedProviderApi {
+
+	static final String BASE_PATH = "/sandbox/google/gmail/v1";
+
+	static final int DEFAULT_MAX_RESULTS = 100;
+
+	static final int MAX_MAX_RESULTS = 500;
+
+	private static final Set<String> FORMATS = Set.of("full", "metadata", "minimal", "raw");
+
+	private final SandboxMailboxes mailboxes;
+
+	private final Clock clock;
+
+	EmulatedGmail(SandboxMailboxes mailboxes, EmulatedProviderTokens tokens, ProviderFaults faults, Clock clock) {
+		super(tokens, EmulatedTokenVault.GOOGLE, faults.gmail());
+		this.mailboxes = mailboxes;
+		this.clock = clock;
+	}
+
+	RouterFunction<ServerResponse> routes() {
+		return RouterFunctions.route()
+			.GET(BASE_PATH + "/users/{userId}/messages", authorized(this::list))
+			.GET(BASE_PATH + "/users/{userId}/messages/{id}", authorized(this::get))
+			.build();
+	}
+
+	@Override
+	Mono<ServerResponse> unauthenticated(boolean presented) {
+		return GoogleErrors.unauthenticated();
+	}
+
+	@Override
+	Mono<ServerResponse> error(ProviderApiException error) {
+		return GoogleErrors.render(error);
+	}
+
+	@Override
+	String faultMessage(HttpStatus status) {
+		return GoogleErrors.faultMessage(status);
+	}
+
+	private Mono<ServerResponse> list(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		String user = grant.user();
+		requireMailbox(request.pathVariable("userId"), user);
+		int maxResults = Pages.size(request.queryParam("maxResults").orElse(null), DEFAULT_MAX_RESULTS,
+				MAX_MAX_RESULTS);
+		GmailQuery query = GmailQuery.parse(request.queryParam("q").orElse(""), this.clock.instant());
+		List<String> labelIds = request.queryParams().getOrDefault("labelIds", List.of());
+		List<MailMessage> matching = this.mailboxes.messages(user)
+			.stream()
+			// Gmail leaves spam and trash out unless includeSpamTrash=true.
+			.filter((message) -> !message.labelIds().contains("SPAM") && !message.labelIds().contains("TRASH"))
+			.filter((message) -> message.labelIds().containsAll(labelIds))
+			.filter(query::matches)
+			.toList();
+		int offset = Pages.offset(request.queryParam("pageToken").orElse(null));
+		List<MailMessage> page = Pages.page(matching, offset, maxResults);
+		Map<String, @Nullable Object> body = Json.object();
+		if (!page.isEmpty()) {
+			body.put("messages",
+					page.stream()
+						.map((message) -> Json.object("id", message.id(), "threadId", message.threadId()))
+						.toList());
+		}
+		if (offset + maxResults < matching.size()) {
+			body.put("nextPageToken", Pages.token(offset + maxResults));
+		}
+		body.put("resultSizeEstimate", matching.size());
+		return ok(body);
+	}
+
+	private Mono<ServerResponse> get(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		String user = grant.user();
+		requireMailbox(request.pathVariable("userId"), user);
+		String id = request.pathVariable("id");
+		String format = request.queryParam("format").orElse("full").toLowerCase(Locale.ROOT);
+		if (!FORMATS.contains(format)) {
+			throw ProviderApiException.badRequest("Invalid value at 'format' (type.googleapis.com/gmail.Format), \""
+					+ request.queryParam("format").orElse("") + "\"");
+		}
+		if (!id.matches("[0-9a-fA-F]{1,32}")) {
+			throw ProviderApiException.badRequest("Invalid id value");
+		}
+		MailMessage message = this.mailboxes.find(user, id.toLowerCase(Locale.ROOT))
+			.orElseThrow(() -> ProviderApiException.notFound("Requested entity was not found."));
+		Map<String, @Nullable Object> body = Json.object("id", message.id(), "threadId", message.threadId(), "labelIds",
+				new ArrayList<>(new TreeSet<>(message.labelIds())), "snippet", message.snippet());
+		byte[] raw = message.raw();
+		if (format.equals("full") || format.equals("metadata")) {
+			List<String> wanted = request.queryParams().getOrDefault("metadataHeaders", List.of());
+			body.put("payload", format.equals("full") ? full(message) : metadata(message, wanted));
+		}
+		body.put("sizeEstimate", raw.length);
+		body.put("historyId", Long.toString(message.internalDate().getEpochSecond() % 10_000_000L));
+		body.put("internalDate", Long.toString(message.internalDate().toEpochMilli()));
+		if (format.equals("raw")) {
+			body.put("raw", Base64.getUrlEncoder().encodeToString(raw));
+		}
+		return ok(body);
+	}
+
+	private static Map<String, @Nullable Object> metadata(MailMessage message, List<String> wanted) {
+		MimeMessage mime = message.mime();
+		Set<String> names = wanted.stream().map((name) -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+		try {
+			List<Map<String, @Nullable Object>> headers = headers(mime).stream()
+				.filter((header) -> names.isEmpty()
+						|| names.contains(String.valueOf(header.get("name")).toLowerCase(Locale.ROOT)))
+				.toList();
+			return Json.object("partId", "", "mimeType", mimeType(mime), "filename", "", "headers", headers);
+		}
+		catch (MessagingException ex) {
+			throw new IllegalStateException("A stored message could not be read", ex);
+		}
+	}
+
+	private static Map<String, @Nullable Object> full(MailMessage message) {
+		try {
+			return part(message.mime(), "", message.id());
+		}
+		catch (MessagingException | IOException ex) {
+			throw new IllegalStateException("A stored message could not be read", ex);
+		}
+	}
+
+	// Gmail's MessagePart: the root's partId is "", its children "0", "1", theirs "0.0".
+	private static Map<String, @Nullable Object> part(Part part, String partId, String messageId)
+			throws MessagingException, IOException {
+		String filename = (part.getFileName() != null) ? part.getFileName() : "";
+		Map<String, @Nullable Object> json = Json.object("partId", partId, "mimeType", mimeType(part), "filename",
+				filename, "headers", headers(part));
+		if (part.isMimeType("multipart/*")) {
+			Multipart multipart = (Multipart) part.getContent();
+			List<Map<String, @Nullable Object>> parts = new ArrayList<>();
+			for (int i = 0; i < multipart.getCount(); i++) {
+				parts.add(part(multipart.getBodyPart(i), partId.isEmpty() ? Integer.toString(i) : partId + "." + i,
+						messageId));
+			}
+			json.put("body", Json.object("size", 0));
+			json.put("parts", parts);
+			return json;
+		}
+		byte[] content;
+		try (var in = part.getInputStream()) {
+			content = in.readAllBytes();
+		}
+		if (!filename.isEmpty()) {
+			String attachmentId = "ANGjdJ" + Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString((messageId + ":" + partId).getBytes(StandardCharsets.UTF_8));
+			json.put("body", Json.object("attachmentId", attachmentId, "size", content.length));
+		}
+		else {
+			json.put("body",
+					Json.object("size", content.length, "data", Base64.getUrlEncoder().encodeToString(content)));
+		}
+		return json;
+	}
+
+	private static List<Map<String, @Nullable Object>> headers(Part part) throws MessagingException {
+		List<Map<String, @Nullable Object>> headers = new ArrayList<>();
+		Enumeration<Header> all = part.getAllHeaders();
+		for (Header header : Collections.list(all)) {
+			headers.add(Json.object("name", header.getName(), "value", MailMessage.decode(header.getValue())));
+		}
+		return headers;
+	}
+
+	private static String mimeType(Part part) throws MessagingException {
+		return new ContentType(part.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
+	}
+
+	private static void requireMailbox(String userId, String user) {
+		if (!"me".equals(userId) && !SandboxUsers.email(user).equalsIgnoreCase(userId)) {
+			throw new ProviderApiException(HttpStatus.FORBIDDEN, "Delegation denied for " + SandboxUsers.email(user),
+					"forbidden");
+		}
+	}
+
+	private static Mono<ServerResponse> ok(Map<String, @Nullable Object> body) {
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+	}
+
+}

@@ -1,0 +1,131 @@
+package dev.countersign.examples.sandbox;
+
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The emulated Token Vault exchange (Auth0 docs, "Token Vault token exchange"): the grant
+ * {@value #GRANT_TYPE} of the emulated tenant's token endpoint. It validates the subject
+ * token as Auth0 does (signature, issuer, audience, expiry), checks that the user has
+ * linked the connection, and issues a short-lived opaque provider token from
+ * {@link EmulatedProviderTokens}. Thread-safe.
+ *
+ * <pre>{@code
+ * POST /auth0/oauth/token
+ * grant_type=urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token
+ * &subject_token=eyJ...&subject_token_type=urn:ietf:params:oauth:token-type:access_token
+ * &requested_token_type=http://auth0.com/oauth/token-type/federated-connection-access-token
+ * &connection=google-oauth2&client_id=countersign-vault&client_secret=...
+ * }</pre>
+ */
+final class EmulatedTokenVault implements EmulatedTokenEndpoint.Grant {
+
+	static final String GRANT_TYPE = "urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token";
+
+	static final String REQUESTED_TOKEN_TYPE = "http://auth0.com/oauth/token-type/federated-connection-access-token";
+
+	static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+	static final String REFRESH_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:refresh_token";
+
+	static final String GOOGLE = "google-oauth2";
+
+	static final String GITHUB = "github";
+
+	/** The scopes each connection's provider tokens carry, as the user granted them. */
+	static final Map<String, String> SCOPES = Map.of(GOOGLE,
+			"openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/calendar.events "
+					+ "https://www.googleapis.com/auth/calendar.freebusy https://www.googleapis.com/auth/gmail.readonly "
+					+ "https://www.googleapis.com/auth/gmail.compose https://www.googleapis.com/auth/gmail.send",
+			GITHUB, "repo read:user");
+
+	private static final Set<String> PARAMETERS = Set.of("grant_type", "subject_token", "subject_token_type",
+			"requested_token_type", "connection", "login_hint");
+
+	private final EmulatedTenant tenant;
+
+	private final String audience;
+
+	private final EmulatedProviderTokens tokens;
+
+	/**
+	 * Creates the exchange.
+	 * @param tenant the tenant whose access tokens are accepted as subject tokens
+	 * @param audience the Countersign API identifier that subject tokens must name
+	 * @param tokens where provider tokens are issued
+	 */
+	EmulatedTokenVault(EmulatedTenant tenant, String audience, EmulatedProviderTokens tokens) {
+		this.tenant = tenant;
+		this.audience = audience;
+		this.tokens = tokens;
+	}
+
+	@Override
+	public Map<String, @Nullable Object> grant(String client, Map<String, String> parameters) {
+		for (String name : parameters.keySet()) {
+			if (!PARAMETERS.contains(name)) {
+				throw OAuthErrorException.invalidRequest("Unknown parameter: " + name);
+			}
+		}
+		String subjectToken = require(parameters, "subject_token");
+		String subjectTokenType = require(parameters, "subject_token_type");
+		String requestedTokenType = require(parameters, "requested_token_type");
+		String connection = require(parameters, "connection");
+		if (REFRESH_TOKEN_TYPE.equals(subjectTokenType)) {
+			throw OAuthErrorException
+				.invalidRequest("subject_token_type " + REFRESH_TOKEN_TYPE + " is not supported by the sandbox yet");
+		}
+		if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType)) {
+			throw OAuthErrorException.invalidRequest("Unsupported subject_token_type: " + subjectTokenType);
+		}
+		if (!REQUESTED_TOKEN_TYPE.equals(requestedTokenType)) {
+			throw OAuthErrorException.invalidRequest("Unsupported requested_token_type: " + requestedTokenType);
+		}
+		if (!SCOPES.containsKey(connection)) {
+			throw OAuthErrorException.invalidRequest("Unknown connection: " + connection);
+		}
+		String user = user(subjectToken);
+		if (!SandboxUsers.connections(user).contains(connection)) {
+			throw new OAuthErrorException(HttpStatus.UNAUTHORIZED, "federated_connection_refresh_token_not_found",
+					"Federated connection Refresh Token not found.");
+		}
+		EmulatedProviderTokens.Grant grant = this.tokens.issue(user, connection);
+		return Json.object("access_token", grant.token(), "expires_in", this.tokens.lifetime().toSeconds(), "scope",
+				SCOPES.get(connection), "issued_token_type", REQUESTED_TOKEN_TYPE, "token_type", "Bearer");
+	}
+
+	private String user(String subjectToken) {
+		JWTClaimsSet claims;
+		try {
+			claims = this.tenant.verify(subjectToken, this.audience);
+		}
+		catch (EmulatedTenant.RejectedTokenException ex) {
+			throw new OAuthErrorException(HttpStatus.FORBIDDEN, "invalid_grant", ex.getMessage());
+		}
+		String subject = claims.getSubject();
+		String prefix = SandboxUsers.subject("");
+		if (subject == null || !subject.startsWith(prefix)) {
+			throw new OAuthErrorException(HttpStatus.FORBIDDEN, "invalid_grant", "Invalid token: no user subject");
+		}
+		try {
+			return SandboxUsers.checkName("sub", subject.substring(prefix.length()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new OAuthErrorException(HttpStatus.FORBIDDEN, "invalid_grant", "Invalid token: unknown user");
+		}
+	}
+
+	private static String require(Map<String, String> parameters, String name) {
+		String value = parameters.get(name);
+		if (value == null || value.isEmpty()) {
+			throw OAuthErrorException.invalidRequest("Missing required parameter: " + name);
+		}
+		return value;
+	}
+
+}

@@ -1,0 +1,64 @@
+package dev.countersign.examples.sandbox;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The emulated tenant, Token Vault and provider APIs wired as the sandbox wires them, on
+ * a {@link MutableClock}, for unit tests that call the router functions directly.
+ */
+final class Emulations {
+
+	static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
+
+	static final String ISSUER = "http://127.0.0.1:8080/auth0/";
+
+	static final String AUDIENCE = "http://127.0.0.1:8080/mcp";
+
+	static final String CLIENT_ID = "countersign-vault";
+
+	static final String CLIENT_SECRET = "s3cr3t-for-tests";
+
+	final MutableClock clock = new MutableClock(START);
+
+	final EmulatedTenant tenant = new EmulatedTenant(ISSUER, AUDIENCE, Duration.ofHours(24), this.clock);
+
+	final EmulatedProviderTokens tokens = new EmulatedProviderTokens(this.clock, Duration.ofHours(1));
+
+	final ProviderFaults faults = new ProviderFaults();
+
+	final SandboxCalendars calendars = new SandboxCalendars(this.clock);
+
+	final SandboxMailboxes mailboxes = new SandboxMailboxes(this.clock);
+
+	final SandboxGitHub github = new SandboxGitHub(this.clock);
+
+	final EmulatedTokenEndpoint tokenEndpoint = new EmulatedTokenEndpoint(Map.of(CLIENT_ID, CLIENT_SECRET),
+			Map.of(EmulatedTokenVault.GRANT_TYPE, new EmulatedTokenVault(this.tenant, AUDIENCE, this.tokens)),
+			this.faults.tokenEndpoint());
+
+	final WebTestClient client = WebTestClient
+		.bindToRouterFunction(this.tenant.routes()
+			.and(this.tokenEndpoint.routes())
+			.and(new EmulatedCalendar(this.calendars, this.tokens, this.faults).routes())
+			.and(new EmulatedGmail(this.mailboxes, this.tokens, this.faults, this.clock).routes())
+			.and(new EmulatedGitHub(this.github, this.tokens, this.faults).routes()))
+		.build();
+
+	String google(String user) {
+		return this.tokens.issue(user, EmulatedTokenVault.GOOGLE).token();
+	}
+
+	String github(String user) {
+		return this.tokens.issue(user, EmulatedTokenVault.GITHUB).token();
+	}
+
+	WebTestClient.ResponseSpec get(String path, String token) {
+		return this.client.get().uri(URI.create(path)).header("Authorization", "Bearer " + token).exchange();
+	}
+
+}
