@@ -10,8 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -95,12 +93,6 @@ class SandboxConfiguration {
 							(user, scope) -> tenant.accessToken(user, sandbox.effectiveConsoleClient(),
 									AGENT_SCOPES + " " + AuthProperties.MANAGE_SCOPE)))
 			.build();
-	}
-
-	@Bean
-	ApplicationListener<ApplicationReadyEvent> sandboxBanner(EmulatedTenant tenant, AuthProperties auth) {
-		return (event) -> SandboxBanner.print(System.out, auth.requireAudience(),
-				tenant.accessToken(SandboxUsers.DEFAULT_USER, "claude-desktop", AGENT_SCOPES), tenant.tokenLifetime());
 	}
 
 	private interface Minter {

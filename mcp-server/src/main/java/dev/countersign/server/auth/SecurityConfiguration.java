@@ -1,5 +1,6 @@
 package dev.countersign.server.auth;
 
+import java.time.Clock;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -53,7 +54,7 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	ReactiveJwtDecoder jwtDecoder(AuthProperties properties) {
+	ReactiveJwtDecoder jwtDecoder(AuthProperties properties, Clock clock) {
 		Set<SignatureAlgorithm> allowed = properties.effectiveAlgorithms().stream().map((name) -> {
 			SignatureAlgorithm algorithm = SignatureAlgorithm.from(name);
 			// Asymmetric algorithms only: never none, never HMAC keyed with a public key.
@@ -68,7 +69,7 @@ public class SecurityConfiguration {
 			.jwsAlgorithms((algorithms) -> algorithms.addAll(allowed))
 			.build();
 		decoder.setJwtValidator(TokenValidators.inbound(properties));
-		return decoder;
+		return new CachingJwtDecoder(decoder, clock, properties.effectiveClockSkew());
 	}
 
 	@Bean
