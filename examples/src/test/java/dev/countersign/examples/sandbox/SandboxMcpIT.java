@@ -183,6 +183,17 @@ class SandboxMcpIT {
 	}
 
 	@Test
+	void governanceToolsAnswerFromTheCallersOwnActions() {
+		CallToolResult pending = client.callTool(new CallToolRequest("list_pending_actions", Map.of()));
+		assertThat(pending.isError()).isFalse();
+		assertThat(JSON.valueToTree(pending.structuredContent()).get("count").asInt()).isZero();
+		CallToolResult status = client
+			.callTool(new CallToolRequest("action_status", Map.of("action_id", "act_unknown")));
+		assertThat(status.isError()).isTrue();
+		assertThat(text(status)).contains("act_unknown").contains("list_pending_actions");
+	}
+
+	@Test
 	void unknownToolThenProtocolError() {
 		assertThatExceptionOfType(McpError.class)
 			.isThrownBy(() -> client.callTool(new CallToolRequest("deal_delete", Map.of())))
