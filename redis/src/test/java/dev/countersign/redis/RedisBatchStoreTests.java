@@ -1,0 +1,85 @@
+package dev.countersign.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.countersign.policy.MutableClock;
+import dev.countersign.policy.action.TestActions;
+import dev.countersign.policy.approval.AbstractBatchStoreTests;
+import dev.countersign.policy.approval.Batch;
+import dev.countersign.policy.approval.BatchStatus;
+import dev.countersign.policy.approval.BatchStore;
+import dev.countersign.policy.approval.TestBatches;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@link BatchStore} contract for {@link RedisBatchStore}, against a real
+ * {@code redis-server}, plus its TTLs and round trip.
+ */
+class RedisBatchStoreTests extends AbstractBatchStoreTests {
+
+	private static RedisServer server;
+
+	private static RedisClient client;
+
+	private static StatefulRedisConnection<String, String> connection;
+
+	@BeforeAll
+	static void startRedis() {
+		server = RedisServer.start();
+		client = RedisClient.create(server.uri());
+		connection = client.connect();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		connection.close();
+		client.shutdown();
+		server.close();
+	}
+
+	@Override
+	protected BatchStore createStore() {
+		connection.sync().flushdb();
+		return new RedisBatchStore(connection);
+	}
+
+	@Test
+	void transitionToClosedThenExpiresAndOpenDoesNot() {
+		BatchStore store = new RedisBatchStore(connection,
+				new RedisStoreOptions(RedisStoreOptions.DEFAULT_TERMINAL_ACTION_TTL, Duration.ofMinutes(10)));
+		Batch open = store.insert(TestBatches.open()).block();
+		Batch closed = store.insert(TestBatches.open()).block();
+		store
+			.transition(TestActions.USER, closed.id(), BatchStatus.OPEN, 0,
+					(current) -> current.withStatus(BatchStatus.FAILED))
+			.block();
+		assertThat(connection.sync().ttl("cs:{u:auth0|ada}:batch:" + open.id())).isEqualTo(-1L);
+		assertThat(connection.sync().ttl("cs:{u:auth0|ada}:batch:" + closed.id())).isBetween(590L, 600L);
+	}
+
+	@Test
+	void countRequestsSinceWhenSubMillisecondInstantsThenInclusive() {
+		Batch batch = store().insert(TestBatches.open()).block();
+		Instant at = MutableClock.START.plusNanos(123_456_789);
+		store()
+			.transition(TestActions.USER, batch.id(), BatchStatus.OPEN, 0,
+					(current) -> TestBatches.requested(current, "req-1", at))
+			.block();
+		StepVerifier.create(store().countRequestsSince(TestActions.USER, at)).expectNext(1L).verifyComplete();
+		StepVerifier.create(store().countRequestsSince(TestActions.USER, at.plusMillis(1)))
+			.expectNext(0L)
+			.verifyComplete();
+		StepVerifier.create(store().find(TestActions.USER, batch.id()))
+			.assertNext((found) -> assertThat(found.requestedAt()).isEqualTo(at))
+			.verifyComplete();
+	}
+
+}
