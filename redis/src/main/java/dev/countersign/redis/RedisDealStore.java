@@ -88,7 +88,7 @@ public final class RedisDealStore implements DealStore {
 		Objects.requireNonNull(query, "query must not be null");
 		return seeded(user).thenMany(Flux.defer(() -> this.commands.hvals(RedisKeys.of(user).deals())))
 			.map(this.codec::readDeal)
-			.filter((deal) -> matches(query, deal))
+			.filter(query::matches)
 			.collectList()
 			.flatMapIterable((deals) -> {
 				List<Deal> sorted = new ArrayList<>(deals);
@@ -149,13 +149,6 @@ public final class RedisDealStore implements DealStore {
 				return SEED.run(this.commands, scriptKeys, args.toArray(String[]::new)).then();
 			});
 		});
-	}
-
-	// the same filters as DealQuery's own (package-private) matcher
-	private static boolean matches(DealQuery query, Deal deal) {
-		return (query.stage() == null || deal.stage() == query.stage())
-				&& (query.minAmount() == null || deal.amount() >= query.minAmount())
-				&& (query.company() == null || contains(deal.company(), query.company().toLowerCase(Locale.ROOT)));
 	}
 
 	private static boolean contains(String value, String needle) {

@@ -34,7 +34,12 @@ public record DealQuery(@Nullable DealStage stage, @Nullable Long minAmount, @Nu
 		return new DealQuery(null, null, null, DEFAULT_LIMIT);
 	}
 
-	boolean matches(Deal deal) {
+	/**
+	 * Whether a deal passes every filter of this query; the limit is not a filter.
+	 * @param deal the deal
+	 * @return true when it matches
+	 */
+	public boolean matches(Deal deal) {
 		return (this.stage == null || deal.stage() == this.stage)
 				&& (this.minAmount == null || deal.amount() >= this.minAmount) && (this.company == null
 						|| deal.company().toLowerCase(Locale.ROOT).contains(this.company.toLowerCase(Locale.ROOT)));
