@@ -1,7 +1,9 @@
 package dev.countersign.examples.sandbox;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -12,11 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -29,8 +33,12 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * /calendars/{calendarId}/events} (with {@code timeMin}, {@code timeMax}, {@code q},
  * {@code maxResults}, {@code pageToken}, {@code singleEvents}, {@code orderBy}),
  * {@code GET /calendars/{calendarId}/events/{eventId}} and {@code POST /freeBusy}, over
- * the user's calendar in {@link SandboxCalendars}. Only {@code primary} (or the user's
- * address) exists. Answers and errors have Google's shapes.
+ * the user's calendar in {@link SandboxCalendars}; and the writes {@code POST
+ * /calendars/{calendarId}/events} (a client-supplied {@code id} that exists is 409
+ * {@code duplicate}) and {@code DELETE /calendars/{calendarId}/events/{eventId}} (an
+ * {@code If-Match} that is not the event's etag is 412 {@code conditionNotMet}), each
+ * counted in {@link ProviderWrites}. Only {@code primary} (or the user's address) exists.
+ * Answers and errors have Google's shapes.
  */
 final class EmulatedCalendar extends EmulatedProviderApi {
 
@@ -44,9 +52,17 @@ final class EmulatedCalendar extends EmulatedProviderApi {
 
 	private final SandboxCalendars calendars;
 
-	EmulatedCalendar(SandboxCalendars calendars, EmulatedProviderTokens tokens, ProviderFaults faults) {
+	private static final Pattern EVENT_ID = Pattern.compile("[a-v0-9]{5,1024}");
+
+	private final ProviderWrites writes;
+
+	private final SecureRandom random = new SecureRandom();
+
+	EmulatedCalendar(SandboxCalendars calendars, EmulatedProviderTokens tokens, ProviderFaults faults,
+			ProviderWrites writes) {
 		super(tokens, EmulatedTokenVault.GOOGLE, faults.calendar());
 		this.calendars = calendars;
+		this.writes = writes;
 	}
 
 	RouterFunction<ServerResponse> routes() {
@@ -54,6 +70,8 @@ final class EmulatedCalendar extends EmulatedProviderApi {
 			.GET(BASE_PATH + "/calendars/{calendarId}/events", authorized(this::listEvents))
 			.GET(BASE_PATH + "/calendars/{calendarId}/events/{eventId}", authorized(this::getEvent))
 			.POST(BASE_PATH + "/freeBusy", authorized(this::freeBusy))
+			.POST(BASE_PATH + "/calendars/{calendarId}/events", authorizedWrite(this::insert))
+			.DELETE(BASE_PATH + "/calendars/{calendarId}/events/{eventId}", authorizedWrite(this::delete))
 			.build();
 	}
 
@@ -126,6 +144,117 @@ final class EmulatedCalendar extends EmulatedProviderApi {
 		CalendarEvent event = this.calendars.find(grant.user(), request.pathVariable("eventId"))
 			.orElseThrow(() -> ProviderApiException.notFound("Not Found"));
 		return ok(render(event, grant.user()));
+	}
+
+	private Mono<ServerResponse> insert(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		String user = grant.user();
+		requireCalendar(request.pathVariable("calendarId"), user);
+		return request.bodyToMono(JsonNode.class)
+			.switchIfEmpty(Mono.error(() -> ProviderApiException.badRequest("Missing end time.")))
+			.onErrorMap((ex) -> !(ex instanceof ProviderApiException),
+					(ex) -> ProviderApiException.badRequest("Invalid JSON payload received."))
+			.map((body) -> {
+				CalendarEvent event = event(body, user);
+				// A client-supplied id makes the insert idempotent: a repeat is refused.
+				if (!this.calendars.insert(user, event)) {
+					throw new ProviderApiException(HttpStatus.CONFLICT, "The requested identifier already exists.",
+							"duplicate");
+				}
+				this.writes.record(user, ProviderWrites.CALENDAR_INSERT);
+				return event;
+			})
+			.flatMap((event) -> ok(render(event, user)));
+	}
+
+	private CalendarEvent event(JsonNode body, String user) {
+		if (!body.isObject()) {
+			throw ProviderApiException.badRequest("Invalid JSON payload received.");
+		}
+		String id = text(body, "id");
+		if (id == null) {
+			id = newId();
+		}
+		else if (!EVENT_ID.matcher(id).matches()) {
+			throw new ProviderApiException(HttpStatus.BAD_REQUEST, "Invalid resource id value.", "invalid");
+		}
+		CalendarEvent.Time start = eventTime(body.get("start"), "Missing start time.");
+		CalendarEvent.Time end = eventTime(body.get("end"), "Missing end time.");
+		if (!end.instant().isAfter(start.instant())) {
+			throw new ProviderApiException(HttpStatus.BAD_REQUEST, "The specified time range is empty.",
+					"timeRangeEmpty");
+		}
+		List<CalendarEvent.Attendee> attendees = new ArrayList<>();
+		JsonNode list = body.get("attendees");
+		if (list != null && list.isArray()) {
+			for (JsonNode attendee : list) {
+				String email = text(attendee, "email");
+				if (email == null || !email.contains("@")) {
+					throw new ProviderApiException(HttpStatus.BAD_REQUEST, "Invalid attendee email.", "invalid");
+				}
+				attendees.add(new CalendarEvent.Attendee(email, text(attendee, "displayName"), "needsAction", false));
+			}
+			if (!attendees.isEmpty()) {
+				attendees.add(0, new CalendarEvent.Attendee(SandboxUsers.email(user), null, "accepted", true));
+			}
+		}
+		String summary = text(body, "summary");
+		Instant now = this.calendars.now();
+		return new CalendarEvent(id, (summary != null) ? summary : "", text(body, "description"),
+				text(body, "location"), start, end, attendees, "transparent".equals(text(body, "transparency")),
+				"confirmed", now, now, 0);
+	}
+
+	private static CalendarEvent.Time eventTime(@Nullable JsonNode node, String missing) {
+		if (node == null || !node.isObject()) {
+			throw ProviderApiException.badRequest(missing);
+		}
+		String dateTime = text(node, "dateTime");
+		String date = text(node, "date");
+		try {
+			if (dateTime != null && date == null) {
+				return CalendarEvent.Time.at(OffsetDateTime.parse(dateTime).toInstant());
+			}
+			if (date != null && dateTime == null) {
+				return CalendarEvent.Time.on(LocalDate.parse(date));
+			}
+		}
+		catch (DateTimeParseException ex) {
+			throw ProviderApiException.badRequest("Invalid value for: " + ((date != null) ? date : dateTime));
+		}
+		throw ProviderApiException.badRequest(missing);
+	}
+
+	private Mono<ServerResponse> delete(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		String user = grant.user();
+		requireCalendar(request.pathVariable("calendarId"), user);
+		String ifMatch = request.headers().firstHeader(HttpHeaders.IF_MATCH);
+		Instant now = this.calendars.now();
+		this.calendars.update(user, request.pathVariable("eventId"), (event) -> {
+			if (event.cancelled()) {
+				throw new ProviderApiException(HttpStatus.GONE, "Resource has been deleted", "deleted");
+			}
+			// The precondition Countersign relies on: the event is the version the user
+			// saw.
+			if (ifMatch != null && !ifMatch.trim().equals("*") && !ifMatch.trim().equals(event.etag())) {
+				throw new ProviderApiException(HttpStatus.PRECONDITION_FAILED, "Precondition Failed",
+						"conditionNotMet");
+			}
+			return new CalendarEvent(event.id(), event.summary(), event.description(), event.location(), event.start(),
+					event.end(), event.attendees(), event.transparent(), "cancelled", event.created(), now,
+					event.sequence() + 1);
+		}).orElseThrow(() -> ProviderApiException.notFound("Not Found"));
+		this.writes.record(user, ProviderWrites.CALENDAR_DELETE);
+		return ServerResponse.noContent().build();
+	}
+
+	// Google's generated event ids: base32hex, 26 characters.
+	private String newId() {
+		String alphabet = "0123456789abcdefghijklmnopqrstuv";
+		StringBuilder id = new StringBuilder(26);
+		for (int i = 0; i < 26; i++) {
+			id.append(alphabet.charAt(this.random.nextInt(alphabet.length())));
+		}
+		return id.toString();
 	}
 
 	private Mono<ServerResponse> freeBusy(ServerRequest request, EmulatedProviderTokens.Grant grant) {

@@ -1,7 +1,11 @@
 package dev.countersign.examples.sandbox;
 
 import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +13,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -25,8 +31,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * {@code labels}, {@code per_page}, {@code page}; pull requests are items with a
  * {@code pull_request} key), {@code GET /repos/{owner}/{repo}/issues/{number}} and
  * {@code GET /repos/{owner}/{repo}/pulls/{number}}, over the user's view in
- * {@link SandboxGitHub}. Answers and errors have GitHub's shapes; URLs inside answers are
- * GitHub's own.
+ * {@link SandboxGitHub}; and the writes {@code POST /repos/{owner}/{repo}/issues},
+ * {@code POST /repos/{owner}/{repo}/issues/{number}/comments} and {@code PUT
+ * /repos/{owner}/{repo}/pulls/{number}/merge} (with an optional {@code sha} that must be
+ * the head's, else 409), each counted in {@link ProviderWrites}. Answers and errors have
+ * GitHub's shapes; URLs inside answers are GitHub's own.
  */
 final class EmulatedGitHub extends EmulatedProviderApi {
 
@@ -46,9 +55,14 @@ final class EmulatedGitHub extends EmulatedProviderApi {
 
 	private final SandboxGitHub github;
 
-	EmulatedGitHub(SandboxGitHub github, EmulatedProviderTokens tokens, ProviderFaults faults) {
+	private final ProviderWrites writes;
+
+	private final SecureRandom random = new SecureRandom();
+
+	EmulatedGitHub(SandboxGitHub github, EmulatedProviderTokens tokens, ProviderFaults faults, ProviderWrites writes) {
 		super(tokens, EmulatedTokenVault.GITHUB, faults.github());
 		this.github = github;
+		this.writes = writes;
 	}
 
 	RouterFunction<ServerResponse> routes() {
@@ -58,6 +72,9 @@ final class EmulatedGitHub extends EmulatedProviderApi {
 			.GET(BASE_PATH + "/repos/{owner}/{repo}/issues", authorized(this::issues))
 			.GET(BASE_PATH + "/repos/{owner}/{repo}/issues/{number}", authorized(this::issue))
 			.GET(BASE_PATH + "/repos/{owner}/{repo}/pulls/{number}", authorized(this::pullRequest))
+			.POST(BASE_PATH + "/repos/{owner}/{repo}/issues", authorizedWrite(this::createIssue))
+			.POST(BASE_PATH + "/repos/{owner}/{repo}/issues/{number}/comments", authorizedWrite(this::comment))
+			.PUT(BASE_PATH + "/repos/{owner}/{repo}/pulls/{number}/merge", authorizedWrite(this::merge))
 			.build();
 	}
 
@@ -161,6 +178,121 @@ final class EmulatedGitHub extends EmulatedProviderApi {
 			.filter((candidate) -> candidate.pullRequest() != null)
 			.orElseThrow(EmulatedGitHub::notFound);
 		return ok(pullRequest(repository, issue, account.login()));
+	}
+
+	private Mono<ServerResponse> createIssue(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		SandboxGitHub.Account account = this.github.account(grant.user());
+		SandboxGitHub.Repository repository = requireRepository(request, account);
+		return body(request).map((body) -> {
+			String title = text(body, "title");
+			if (title == null || title.isBlank()) {
+				throw new ProviderApiException(HttpStatus.UNPROCESSABLE_CONTENT,
+						"Invalid request.\n\n\"title\" wasn't supplied.", "invalid");
+			}
+			List<String> labels = new ArrayList<>();
+			JsonNode labelNames = body.get("labels");
+			if (labelNames != null && labelNames.isArray()) {
+				labelNames.forEach((label) -> labels.add(label.isString() ? label.asString() : label.toString()));
+			}
+			Instant now = this.github.now();
+			GitHubIssue created = repository.create((number) -> new GitHubIssue(number, title, text(body, "body"),
+					"open", null, labels, account.login(), now, now, null, 0, null));
+			this.writes.record(grant.user(), ProviderWrites.GITHUB_ISSUE);
+			return created;
+		}).flatMap((created) -> {
+			Map<String, @Nullable Object> json = issue(repository, created);
+			return ServerResponse.status(HttpStatus.CREATED)
+				.header(HttpHeaders.LOCATION, String.valueOf(json.get("url")))
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(json);
+		});
+	}
+
+	private Mono<ServerResponse> comment(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		SandboxGitHub.Account account = this.github.account(grant.user());
+		SandboxGitHub.Repository repository = requireRepository(request, account);
+		int number = number(request);
+		return body(request).flatMap((body) -> {
+			String text = text(body, "body");
+			if (text == null || text.isBlank()) {
+				throw new ProviderApiException(HttpStatus.UNPROCESSABLE_CONTENT,
+						"Invalid request.\n\n\"body\" wasn't supplied.", "invalid");
+			}
+			Instant now = this.github.now();
+			GitHubIssue issue = repository
+				.update(number,
+						(current) -> new GitHubIssue(current.number(), current.title(), current.body(), current.state(),
+								current.stateReason(), current.labels(), current.author(), current.createdAt(), now,
+								current.closedAt(), current.comments() + 1, current.pullRequest()))
+				.orElseThrow(EmulatedGitHub::notFound);
+			this.writes.record(grant.user(), ProviderWrites.GITHUB_COMMENT);
+			long id = this.github.nextCommentId();
+			String kind = (issue.pullRequest() != null) ? "/pull/" : "/issues/";
+			String url = API + "/repos/" + repository.fullName() + "/issues/comments/" + id;
+			Map<String, @Nullable Object> json = Json.object("id", id, "node_id", "IC_sandbox_" + id, "url", url,
+					"html_url", WEB + "/" + repository.fullName() + kind + number + "#issuecomment-" + id, "body", text,
+					"user", user(account.login()), "created_at", Json.seconds(now), "updated_at", Json.seconds(now),
+					"issue_url", API + "/repos/" + repository.fullName() + "/issues/" + number, "author_association",
+					association(repository, account.login()));
+			return ServerResponse.status(HttpStatus.CREATED)
+				.header(HttpHeaders.LOCATION, url)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(json);
+		});
+	}
+
+	private Mono<ServerResponse> merge(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		SandboxGitHub.Account account = this.github.account(grant.user());
+		SandboxGitHub.Repository repository = requireRepository(request, account);
+		int number = number(request);
+		return body(request).flatMap((body) -> {
+			String sha = text(body, "sha");
+			byte[] commit = new byte[20];
+			this.random.nextBytes(commit);
+			String mergeSha = HexFormat.of().formatHex(commit);
+			Instant now = this.github.now();
+			repository.update(number, (current) -> {
+				GitHubIssue.PullRequest pull = current.pullRequest();
+				if (pull == null) {
+					throw notFound();
+				}
+				if (pull.merged() || !current.open() || !pull.mergeable()) {
+					throw new ProviderApiException(HttpStatus.METHOD_NOT_ALLOWED, "Pull Request is not mergeable",
+							"notMergeable");
+				}
+				// The precondition Countersign relies on: a moved head refuses the merge.
+				if (sha != null && !sha.equals(pull.headSha())) {
+					throw new ProviderApiException(HttpStatus.CONFLICT,
+							"Head branch was modified. Review and try the merge again.", "conflict");
+				}
+				GitHubIssue.PullRequest merged = new GitHubIssue.PullRequest(pull.headRef(), pull.headSha(),
+						pull.baseRef(), pull.baseSha(), pull.draft(), pull.mergeable(), now, pull.commits(),
+						pull.additions(), pull.deletions(), pull.changedFiles());
+				return new GitHubIssue(current.number(), current.title(), current.body(), "closed", null,
+						current.labels(), current.author(), current.createdAt(), now, now, current.comments(), merged);
+			}).orElseThrow(EmulatedGitHub::notFound);
+			this.writes.record(grant.user(), ProviderWrites.GITHUB_MERGE);
+			return ok(Json.object("sha", mergeSha, "merged", true, "message", "Pull Request successfully merged"));
+		});
+	}
+
+	// A JSON object body; an empty body is an empty object.
+	private static Mono<JsonNode> body(ServerRequest request) {
+		return request.bodyToMono(JsonNode.class)
+			.onErrorMap((ex) -> !(ex instanceof ProviderApiException),
+					(ex) -> ProviderApiException.badRequest("Problems parsing JSON"))
+			.defaultIfEmpty(JsonMapper.shared().createObjectNode())
+			.map((body) -> {
+				if (!body.isObject()) {
+					throw ProviderApiException.badRequest("Problems parsing JSON");
+				}
+				return body;
+			});
+	}
+
+	private static @Nullable String text(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value != null && value.isString()) ? value.asString() : null;
 	}
 
 	private static Map<String, @Nullable Object> user(String login) {

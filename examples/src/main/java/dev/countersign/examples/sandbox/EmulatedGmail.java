@@ -2,11 +2,13 @@ package dev.countersign.examples.sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +24,7 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,7 +39,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@code GET /users/me/messages/{id}} in the formats {@code full} (the default),
  * {@code metadata} (with repeated {@code metadataHeaders}), {@code minimal} and
  * {@code raw} (base64url RFC 822), over the user's mailbox in {@link SandboxMailboxes}.
- * Answers and errors have Gmail's shapes: a list without matches has no {@code messages}.
+ * Writes: {@code POST /users/me/drafts} and {@code POST /users/me/messages/send} store
+ * the message (labelled {@code DRAFT} or {@code SENT}, searchable at once), each counted
+ * in {@link ProviderWrites}. Answers and errors have Gmail's shapes: a list without
+ * matches has no {@code messages}.
  */
 final class EmulatedGmail extends EmulatedProviderApi {
 
@@ -52,16 +58,24 @@ final class EmulatedGmail extends EmulatedProviderApi {
 
 	private final Clock clock;
 
-	EmulatedGmail(SandboxMailboxes mailboxes, EmulatedProviderTokens tokens, ProviderFaults faults, Clock clock) {
+	private final ProviderWrites writes;
+
+	private final SecureRandom random = new SecureRandom();
+
+	EmulatedGmail(SandboxMailboxes mailboxes, EmulatedProviderTokens tokens, ProviderFaults faults, Clock clock,
+			ProviderWrites writes) {
 		super(tokens, EmulatedTokenVault.GOOGLE, faults.gmail());
 		this.mailboxes = mailboxes;
 		this.clock = clock;
+		this.writes = writes;
 	}
 
 	RouterFunction<ServerResponse> routes() {
 		return RouterFunctions.route()
 			.GET(BASE_PATH + "/users/{userId}/messages", authorized(this::list))
 			.GET(BASE_PATH + "/users/{userId}/messages/{id}", authorized(this::get))
+			.POST(BASE_PATH + "/users/{userId}/drafts", authorizedWrite(this::draft))
+			.POST(BASE_PATH + "/users/{userId}/messages/send", authorizedWrite(this::send))
 			.build();
 	}
 
@@ -138,6 +152,97 @@ final class EmulatedGmail extends EmulatedProviderApi {
 			body.put("raw", Base64.getUrlEncoder().encodeToString(raw));
 		}
 		return ok(body);
+	}
+
+	private Mono<ServerResponse> draft(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		String user = grant.user();
+		requireMailbox(request.pathVariable("userId"), user);
+		return json(request).flatMap((body) -> {
+			JsonNode message = body.get("message");
+			if (message == null || !message.isObject()) {
+				throw ProviderApiException.badRequest("Missing draft message");
+			}
+			MailMessage stored = store(user, message, "DRAFT");
+			this.writes.record(user, ProviderWrites.GMAIL_DRAFT);
+			String draftId = "r" + Long.toUnsignedString(this.random.nextLong());
+			return ok(Json.object("id", draftId, "message",
+					Json.object("id", stored.id(), "threadId", stored.threadId(), "labelIds", List.of("DRAFT"))));
+		});
+	}
+
+	private Mono<ServerResponse> send(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		String user = grant.user();
+		requireMailbox(request.pathVariable("userId"), user);
+		return json(request).flatMap((body) -> {
+			MailMessage sent = store(user, body, "SENT");
+			this.writes.record(user, ProviderWrites.GMAIL_SEND);
+			return ok(Json.object("id", sent.id(), "threadId", sent.threadId(), "labelIds", List.of("SENT")));
+		});
+	}
+
+	// Stores {"raw": base64url RFC 822, "threadId"?} with one label, under a new id.
+	private MailMessage store(String user, JsonNode message, String label) {
+		JsonNode raw = message.get("raw");
+		if (raw == null || !raw.isString() || raw.asString().isEmpty()) {
+			throw ProviderApiException
+				.badRequest("'raw' RFC822 payload message string or uploading message via /upload/* URL required");
+		}
+		byte[] bytes;
+		try {
+			bytes = Base64.getUrlDecoder().decode(raw.asString());
+		}
+		catch (IllegalArgumentException ex) {
+			throw ProviderApiException
+				.badRequest("Invalid value at 'message.raw' (TYPE_BYTES), Base64 decoding failed");
+		}
+		JsonNode threadNode = message.get("threadId");
+		String threadId = (threadNode != null && threadNode.isString()) ? threadNode.asString() : null;
+		if (threadId != null && this.mailboxes.messages(user)
+			.stream()
+			.noneMatch((existing) -> existing.threadId().equals(threadId))) {
+			throw ProviderApiException.notFound("Requested entity was not found.");
+		}
+		for (int attempt = 0; attempt < 10; attempt++) {
+			String id = "19" + HexFormat.of().toHexDigits(this.random.nextLong()).substring(2);
+			MailMessage parsed;
+			try {
+				parsed = MailMessage.of(id, (threadId != null) ? threadId : id, Set.of(label), this.clock.instant(),
+						bytes);
+			}
+			catch (IllegalArgumentException ex) {
+				throw ProviderApiException.badRequest("Invalid RFC822 payload");
+			}
+			if ("SENT".equals(label) && parsed.to().isEmpty() && bcc(parsed).isEmpty()) {
+				throw ProviderApiException.badRequest("Recipient address required");
+			}
+			if (this.mailboxes.insert(user, parsed)) {
+				return parsed;
+			}
+		}
+		throw new IllegalStateException("Could not make a unique message id");
+	}
+
+	private static String bcc(MailMessage message) {
+		try {
+			String bcc = message.mime().getHeader("Bcc", ", ");
+			return (bcc != null) ? bcc.trim() : "";
+		}
+		catch (MessagingException ex) {
+			return "";
+		}
+	}
+
+	private static Mono<JsonNode> json(ServerRequest request) {
+		return request.bodyToMono(JsonNode.class)
+			.switchIfEmpty(Mono.error(() -> ProviderApiException.badRequest("Invalid JSON payload received.")))
+			.onErrorMap((ex) -> !(ex instanceof ProviderApiException),
+					(ex) -> ProviderApiException.badRequest("Invalid JSON payload received."))
+			.map((body) -> {
+				if (!body.isObject()) {
+					throw ProviderApiException.badRequest("Invalid JSON payload received.");
+				}
+				return body;
+			});
 	}
 
 	private static Map<String, @Nullable Object> metadata(MailMessage message, List<String> wanted) {

@@ -41,22 +41,38 @@ abstract class EmulatedProviderApi {
 	 */
 	final HandlerFunction<ServerResponse> authorized(
 			BiFunction<ServerRequest, EmulatedProviderTokens.Grant, Mono<ServerResponse>> handler) {
-		return (request) -> this.faults.apply(this::fault, () -> {
-			String token = bearer(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
-			if (token == null) {
-				return unauthenticated(false);
-			}
-			Optional<EmulatedProviderTokens.Grant> grant = this.tokens.check(token, this.connection);
-			if (grant.isEmpty()) {
-				return unauthenticated(true);
-			}
-			try {
-				return handler.apply(request, grant.get()).onErrorResume(ProviderApiException.class, this::error);
-			}
-			catch (ProviderApiException ex) {
-				return error(ex);
-			}
-		});
+		return (request) -> this.faults.apply(this::fault, () -> answer(request, handler));
+	}
+
+	/**
+	 * Wraps a write handler with the faults and the token check. An injected failure
+	 * happens before the write; an injected delay after it, as a write that times out
+	 * after it was sent.
+	 * @param handler applies the write for the user of the presented token and answers;
+	 * may throw {@link ProviderApiException}
+	 * @return the handler function
+	 */
+	final HandlerFunction<ServerResponse> authorizedWrite(
+			BiFunction<ServerRequest, EmulatedProviderTokens.Grant, Mono<ServerResponse>> handler) {
+		return (request) -> this.faults.applyWrite(this::fault, () -> answer(request, handler));
+	}
+
+	private Mono<ServerResponse> answer(ServerRequest request,
+			BiFunction<ServerRequest, EmulatedProviderTokens.Grant, Mono<ServerResponse>> handler) {
+		String token = bearer(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+		if (token == null) {
+			return unauthenticated(false);
+		}
+		Optional<EmulatedProviderTokens.Grant> grant = this.tokens.check(token, this.connection);
+		if (grant.isEmpty()) {
+			return unauthenticated(true);
+		}
+		try {
+			return handler.apply(request, grant.get()).onErrorResume(ProviderApiException.class, this::error);
+		}
+		catch (ProviderApiException ex) {
+			return error(ex);
+		}
 	}
 
 	/**

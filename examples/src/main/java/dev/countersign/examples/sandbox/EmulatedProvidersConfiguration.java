@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -13,13 +14,15 @@ import dev.countersign.server.auth.InvalidConfigurationException;
 import dev.countersign.server.provider.VaultProperties;
 
 /**
- * Wires the emulated Token Vault exchange and the emulated provider APIs (Google
- * Calendar, Gmail, GitHub) with their seeded data and fault injection. The token endpoint
- * accepts exactly the client Countersign is configured with: both read the same bound
- * {@link VaultProperties}.
+ * Wires the emulated Token Vault exchange, CIBA and its sandbox phone, and the emulated
+ * provider APIs (Google Calendar, Gmail, GitHub) with their seeded data and fault
+ * injection. The token endpoint accepts exactly the client Countersign is configured
+ * with: both read the same bound {@link VaultProperties}.
  */
 @Configuration(proxyBeanMethods = false)
 class EmulatedProvidersConfiguration {
+
+	static final String CIBA_CLIENT_ID = "countersign.ciba.client-id";
 
 	@Bean
 	EmulatedProviderTokens emulatedProviderTokens(Clock clock) {
@@ -47,8 +50,24 @@ class EmulatedProvidersConfiguration {
 	}
 
 	@Bean
+	ProviderWrites providerWrites() {
+		return new ProviderWrites();
+	}
+
+	@Bean
+	CibaRequests cibaRequests(Clock clock) {
+		return new CibaRequests(clock);
+	}
+
+	@Bean
+	EmulatedCiba emulatedCiba(EmulatedTenant tenant, Environment environment, CibaRequests requests) {
+		return new EmulatedCiba(tenant, require(environment, CIBA_CLIENT_ID, "the sandbox's CIBA client is not set"),
+				requests);
+	}
+
+	@Bean
 	EmulatedTokenEndpoint emulatedTokenEndpoint(EmulatedTenant tenant, AuthProperties auth, VaultProperties vault,
-			EmulatedProviderTokens tokens, ProviderFaults faults) {
+			EmulatedProviderTokens tokens, ProviderFaults faults, EmulatedCiba ciba, Environment environment) {
 		String clientId = vault.clientId();
 		String clientSecret = vault.clientSecret();
 		if (clientId == null || clientId.isBlank()) {
@@ -59,32 +78,54 @@ class EmulatedProvidersConfiguration {
 			throw new InvalidConfigurationException("countersign.vault.client-secret",
 					"the sandbox's Token Vault client secret is not set");
 		}
+		String cibaClientId = require(environment, CIBA_CLIENT_ID, "the sandbox's CIBA client is not set");
+		String cibaClientSecret = require(environment, SandboxVaultSecret.CIBA_PROPERTY,
+				"the sandbox's CIBA client secret is not set");
+		if (cibaClientId.equals(clientId)) {
+			throw new InvalidConfigurationException(CIBA_CLIENT_ID,
+					"the sandbox's CIBA client must not be its Token Vault client");
+		}
 		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens);
-		return new EmulatedTokenEndpoint(Map.of(clientId, clientSecret),
-				Map.of(EmulatedTokenVault.GRANT_TYPE, vaultGrant), faults.tokenEndpoint());
+		return new EmulatedTokenEndpoint(Map.of(clientId, clientSecret, cibaClientId, cibaClientSecret),
+				Map.of(EmulatedTokenVault.GRANT_TYPE, vaultGrant, EmulatedCiba.GRANT_TYPE, ciba),
+				faults.tokenEndpoint());
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> emulatedTokenEndpointRoutes(EmulatedTokenEndpoint endpoint) {
-		return endpoint.routes();
+	RouterFunction<ServerResponse> emulatedTokenEndpointRoutes(EmulatedTokenEndpoint endpoint, EmulatedCiba ciba,
+			ProviderFaults faults) {
+		return endpoint.routes().and(ciba.routes(endpoint, faults.backchannel()));
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> sandboxPhoneRoutes(CibaRequests requests) {
+		return new SandboxPhone(requests).routes();
+	}
+
+	private static String require(Environment environment, String property, String problem) {
+		String value = environment.getProperty(property);
+		if (value == null || value.isBlank()) {
+			throw new InvalidConfigurationException(property, problem);
+		}
+		return value;
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> emulatedCalendarRoutes(SandboxCalendars calendars, EmulatedProviderTokens tokens,
-			ProviderFaults faults) {
-		return new EmulatedCalendar(calendars, tokens, faults).routes();
+			ProviderFaults faults, ProviderWrites writes) {
+		return new EmulatedCalendar(calendars, tokens, faults, writes).routes();
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> emulatedGmailRoutes(SandboxMailboxes mailboxes, EmulatedProviderTokens tokens,
-			ProviderFaults faults, Clock clock) {
-		return new EmulatedGmail(mailboxes, tokens, faults, clock).routes();
+			ProviderFaults faults, Clock clock, ProviderWrites writes) {
+		return new EmulatedGmail(mailboxes, tokens, faults, clock, writes).routes();
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> emulatedGitHubRoutes(SandboxGitHub github, EmulatedProviderTokens tokens,
-			ProviderFaults faults) {
-		return new EmulatedGitHub(github, tokens, faults).routes();
+			ProviderFaults faults, ProviderWrites writes) {
+		return new EmulatedGitHub(github, tokens, faults, writes).routes();
 	}
 
 }

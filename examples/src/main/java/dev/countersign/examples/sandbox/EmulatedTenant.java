@@ -121,6 +121,45 @@ final class EmulatedTenant {
 	}
 
 	/**
+	 * Mints the access token of an approved CIBA request, as Auth0 does on redemption.
+	 * @param user the sandbox user name ({@code sub})
+	 * @param client the CIBA client id ({@code azp})
+	 * @param audience the audience the request named ({@code aud})
+	 * @return the compact JWT, living {@link #tokenLifetime()}
+	 */
+	String cibaAccessToken(String user, String client, String audience) {
+		Instant now = this.clock.instant();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
+			.subject(SandboxUsers.subject(user))
+			.audience(audience)
+			.issueTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(this.tokenLifetime)))
+			.jwtID(UUID.randomUUID().toString())
+			.claim("azp", client)
+			.claim("scope", "openid")
+			.build();
+		return sign(claims);
+	}
+
+	/**
+	 * Mints an ID token for a user and a client.
+	 * @param user the sandbox user name ({@code sub})
+	 * @param client the client id ({@code aud})
+	 * @return the compact JWT
+	 */
+	String idToken(String user, String client) {
+		Instant now = this.clock.instant();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
+			.subject(SandboxUsers.subject(user))
+			.audience(client)
+			.issueTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(Duration.ofHours(10))))
+			.claim("email", SandboxUsers.email(user))
+			.build();
+		return sign(claims);
+	}
+
+	/**
 	 * Validates an access token this tenant issued, as Auth0 does when one is presented
 	 * to it (for example as a Token Vault subject token): an RS256 signature by this
 	 * tenant's key, its issuer, an audience that contains {@code audience}, and
@@ -195,8 +234,10 @@ final class EmulatedTenant {
 		metadata.put("issuer", this.issuer);
 		metadata.put("jwks_uri", this.issuer + ".well-known/jwks.json");
 		metadata.put("token_endpoint", tokenEndpoint());
+		metadata.put("backchannel_authentication_endpoint", this.issuer + "bc-authorize");
+		metadata.put("backchannel_token_delivery_modes_supported", List.of("poll"));
 		metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-		metadata.put("grant_types_supported", List.of(EmulatedTokenVault.GRANT_TYPE));
+		metadata.put("grant_types_supported", List.of(EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE));
 		metadata.put("response_types_supported", List.of("code"));
 		metadata.put("subject_types_supported", List.of("public"));
 		metadata.put("id_token_signing_alg_values_supported", List.of("RS256"));

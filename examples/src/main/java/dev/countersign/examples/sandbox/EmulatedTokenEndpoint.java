@@ -50,18 +50,43 @@ final class EmulatedTokenEndpoint {
 	}
 
 	RouterFunction<ServerResponse> routes() {
-		return RouterFunctions.route().POST(PATH, this::token).build();
+		return route(PATH, this::dispatch, this.faults);
 	}
 
-	private Mono<ServerResponse> token(ServerRequest request) {
-		return this.faults.apply(EmulatedTokenEndpoint::fault,
-				() -> request.formData()
-					.map((form) -> answer(request, form))
-					.onErrorResume(OAuthErrorException.class, (ex) -> Mono.just(new Answer(ex)))
-					.flatMap(Answer::render));
+	/**
+	 * Serves another endpoint of the tenant that takes a form from an authenticated
+	 * client, such as {@code /bc-authorize}: the same client authentication, parameter
+	 * rules and error bodies as the token endpoint.
+	 * @param path the path
+	 * @param endpoint answers for the authenticated client
+	 * @param faults the faults to consult before answering
+	 * @return the route
+	 */
+	RouterFunction<ServerResponse> route(String path, Grant endpoint, ProviderFaults.Faults faults) {
+		return RouterFunctions.route()
+			.POST(path,
+					(request) -> faults.apply(EmulatedTokenEndpoint::fault,
+							() -> request.formData()
+								.map((form) -> answer(request, form, endpoint))
+								.onErrorResume(OAuthErrorException.class, (ex) -> Mono.just(new Answer(ex)))
+								.flatMap(Answer::render)))
+			.build();
 	}
 
-	private Answer answer(ServerRequest request, MultiValueMap<String, String> form) {
+	private Map<String, @Nullable Object> dispatch(String client, Map<String, String> parameters) {
+		String grantType = parameters.get("grant_type");
+		if (grantType == null || grantType.isEmpty()) {
+			throw OAuthErrorException.invalidRequest("Missing required parameter: grant_type");
+		}
+		Grant grant = this.grants.get(grantType);
+		if (grant == null) {
+			throw new OAuthErrorException(HttpStatus.BAD_REQUEST, "unsupported_grant_type",
+					"Unsupported grant type: " + grantType);
+		}
+		return grant.grant(client, parameters);
+	}
+
+	private Answer answer(ServerRequest request, MultiValueMap<String, String> form, Grant endpoint) {
 		MediaType contentType = request.headers().contentType().orElse(null);
 		if (contentType == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(contentType)) {
 			throw OAuthErrorException.invalidRequest("Content-Type must be application/x-www-form-urlencoded");
@@ -77,16 +102,7 @@ final class EmulatedTokenEndpoint {
 		String client = authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION), parameters);
 		parameters.remove("client_id");
 		parameters.remove("client_secret");
-		String grantType = parameters.get("grant_type");
-		if (grantType == null || grantType.isEmpty()) {
-			throw OAuthErrorException.invalidRequest("Missing required parameter: grant_type");
-		}
-		Grant grant = this.grants.get(grantType);
-		if (grant == null) {
-			throw new OAuthErrorException(HttpStatus.BAD_REQUEST, "unsupported_grant_type",
-					"Unsupported grant type: " + grantType);
-		}
-		return new Answer(grant.grant(client, parameters));
+		return new Answer(endpoint.grant(client, parameters));
 	}
 
 	private String authenticate(@Nullable String authorization, Map<String, String> parameters) {

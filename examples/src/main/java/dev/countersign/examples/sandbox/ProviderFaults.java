@@ -30,6 +30,8 @@ final class ProviderFaults {
 
 	private final Faults tokenEndpoint = new Faults("token endpoint");
 
+	private final Faults backchannel = new Faults("bc-authorize");
+
 	/**
 	 * The emulated Google Calendar API's faults.
 	 * @return its faults
@@ -63,9 +65,18 @@ final class ProviderFaults {
 	}
 
 	/**
+	 * The emulated tenant's {@code /bc-authorize} endpoint's faults.
+	 * @return its faults
+	 */
+	public Faults backchannel() {
+		return this.backchannel;
+	}
+
+	/**
 	 * Clears the faults of every emulated service.
 	 */
 	public void clear() {
+		this.backchannel.clear();
 		this.calendar.clear();
 		this.gmail.clear();
 		this.github.clear();
@@ -145,6 +156,27 @@ final class ProviderFaults {
 				return status.isPresent() ? failure.apply(status.getAsInt()) : answer.get();
 			});
 			return wait.isZero() ? response : Mono.delay(wait).then(response);
+		}
+
+		/**
+		 * Answers a write: fails before applying it if a failure is due; otherwise
+		 * applies it, then delays the answer, as a write that times out after it was
+		 * sent.
+		 * @param failure the response for a failure status
+		 * @param write applies the write and makes the normal answer
+		 * @param <T> the response type
+		 * @return the response
+		 */
+		<T> Mono<T> applyWrite(IntFunction<Mono<T>> failure, Supplier<Mono<T>> write) {
+			return Mono.defer(() -> {
+				OptionalInt status = takeFailure();
+				if (status.isPresent()) {
+					return failure.apply(status.getAsInt());
+				}
+				Duration wait = this.delay;
+				Mono<T> answer = write.get();
+				return wait.isZero() ? answer : answer.delayUntil((response) -> Mono.delay(wait));
+			});
 		}
 
 		@Override

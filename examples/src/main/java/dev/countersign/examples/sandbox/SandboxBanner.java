@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * What the sandbox prints once it is up: where to point an MCP client, a token to do it
- * with, and a Claude Desktop snippet. Printed to the console for the person who started
- * it, not logged.
+ * with, the approval page, and a Claude Desktop snippet. Printed to the console for the
+ * person who started it, not logged.
  */
 final class SandboxBanner {
 
@@ -29,6 +29,7 @@ final class SandboxBanner {
 				" More tokens:  curl '" + base + "/sandbox/token?agent=my-agent'        (users: ada, grace, any name)");
 		out.println(" Console:      curl '" + base + "/sandbox/user-token'");
 		out.println(" Metadata:     " + base + "/.well-known/oauth-protected-resource");
+		out.println(" Approvals:    " + base + SandboxPhone.PATH + "   (the emulated phone: approve or deny writes)");
 		out.println();
 		out.println(" Claude Desktop (claude_desktop_config.json), through mcp-remote:");
 		out.println("""

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 
@@ -82,6 +83,35 @@ final class SandboxCalendars {
 	 */
 	void put(String user, CalendarEvent event) {
 		calendar(user).put(event.id(), event);
+	}
+
+	/**
+	 * Stores a new event, unless one with its id exists (a deleted one included).
+	 * @param user the sandbox user name
+	 * @param event the event
+	 * @return whether it was stored
+	 */
+	boolean insert(String user, CalendarEvent event) {
+		return calendar(user).putIfAbsent(event.id(), event) == null;
+	}
+
+	/**
+	 * Changes an event atomically.
+	 * @param user the sandbox user name
+	 * @param id the event id
+	 * @param change makes the new event from the current one; may throw to refuse
+	 * @return the stored event, or empty when there is none with that id
+	 */
+	Optional<CalendarEvent> update(String user, String id, UnaryOperator<CalendarEvent> change) {
+		return Optional.ofNullable(calendar(user).computeIfPresent(id, (key, current) -> change.apply(current)));
+	}
+
+	/**
+	 * The time a change is stamped with, in milliseconds as Google's.
+	 * @return now
+	 */
+	Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 	}
 
 	private Map<String, CalendarEvent> calendar(String user) {

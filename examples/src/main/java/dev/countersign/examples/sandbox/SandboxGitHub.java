@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 
@@ -62,8 +65,26 @@ final class SandboxGitHub {
 
 	private final Map<String, Account> accounts = new ConcurrentHashMap<>();
 
+	private final AtomicLong commentIds = new AtomicLong(1_500_000_000L);
+
 	SandboxGitHub(Clock clock) {
 		this.clock = clock;
+	}
+
+	/**
+	 * The time a change is stamped with, in whole seconds as GitHub's.
+	 * @return now
+	 */
+	Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+	}
+
+	/**
+	 * A new comment id, unique across users.
+	 * @return the id
+	 */
+	long nextCommentId() {
+		return this.commentIds.incrementAndGet();
 	}
 
 	/**
@@ -249,8 +270,35 @@ final class SandboxGitHub {
 		 * Stores an issue, replacing one with the same number.
 		 * @param issue the issue
 		 */
-		void put(GitHubIssue issue) {
+		synchronized void put(GitHubIssue issue) {
 			this.issues.put(issue.number(), issue);
+		}
+
+		/**
+		 * Creates an issue or pull request under the next free number, atomically.
+		 * @param issue makes the issue for its number
+		 * @return the stored issue
+		 */
+		synchronized GitHubIssue create(IntFunction<GitHubIssue> issue) {
+			GitHubIssue created = issue.apply(nextNumber());
+			this.issues.put(created.number(), created);
+			return created;
+		}
+
+		/**
+		 * Changes an issue atomically.
+		 * @param number the number
+		 * @param change makes the new value from the current one; may throw to refuse
+		 * @return the stored issue, or empty when there is none with that number
+		 */
+		synchronized Optional<GitHubIssue> update(int number, UnaryOperator<GitHubIssue> change) {
+			GitHubIssue current = this.issues.get(number);
+			if (current == null) {
+				return Optional.empty();
+			}
+			GitHubIssue changed = change.apply(current);
+			this.issues.put(number, changed);
+			return Optional.of(changed);
 		}
 
 		/**

@@ -117,6 +117,16 @@ final class SandboxMailboxes {
 		mailbox(user).put(message.id(), message);
 	}
 
+	/**
+	 * Stores a new message, unless one with its id exists.
+	 * @param user the sandbox user name
+	 * @param message the message
+	 * @return whether it was stored
+	 */
+	boolean insert(String user, MailMessage message) {
+		return mailbox(user).putIfAbsent(message.id(), message) == null;
+	}
+
 	private Map<String, MailMessage> mailbox(String user) {
 		return this.mailboxes.computeIfAbsent(user, this::seed);
 	}

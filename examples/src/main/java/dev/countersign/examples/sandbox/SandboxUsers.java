@@ -15,6 +15,9 @@ final class SandboxUsers {
 
 	static final String UNCONNECTED_USER = "grace";
 
+	/** The one user without a Guardian enrolment, so CIBA requests for them fail. */
+	static final String NO_GUARDIAN_USER = "noguardian";
+
 	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
 	private SandboxUsers() {
@@ -56,6 +59,15 @@ final class SandboxUsers {
 	 */
 	static Set<String> connections(String name) {
 		return UNCONNECTED_USER.equals(name) ? Set.of() : Set.of("google-oauth2", "github");
+	}
+
+	/**
+	 * Whether a user has enrolled in Guardian, so a CIBA request can reach their phone.
+	 * @param name the user name
+	 * @return false only for {@value #NO_GUARDIAN_USER}
+	 */
+	static boolean hasGuardian(String name) {
+		return !NO_GUARDIAN_USER.equals(name);
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.countersign.examples.sandbox;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -11,14 +12,17 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Makes the secret of the sandbox's Token Vault client once per start, before any bean
- * binds it: Countersign's {@code VaultProperties} and the emulated tenant then read the
- * same {@value #PROPERTY}. Runs only for the sandbox (when {@value #ISSUER} is set) and
- * only when no secret was configured. The secret is never printed.
+ * Makes the secrets of the sandbox's Token Vault client and CIBA client once per start,
+ * before any bean binds them: Countersign and the emulated tenant then read the same
+ * {@value #PROPERTY} and {@value #CIBA_PROPERTY}. Runs only for the sandbox (when
+ * {@value #ISSUER} is set) and makes only the secrets that were not configured. The
+ * secrets are never printed.
  */
 final class SandboxVaultSecret implements EnvironmentPostProcessor, Ordered {
 
 	static final String PROPERTY = "countersign.vault.client-secret";
+
+	static final String CIBA_PROPERTY = "countersign.ciba.client-secret";
 
 	static final String ISSUER = "countersign.sandbox.issuer";
 
@@ -28,14 +32,24 @@ final class SandboxVaultSecret implements EnvironmentPostProcessor, Ordered {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (!environment.containsProperty(ISSUER) || environment.containsProperty(PROPERTY)) {
+		if (!environment.containsProperty(ISSUER)) {
 			return;
 		}
+		Map<String, Object> secrets = new HashMap<>();
+		for (String property : new String[] { PROPERTY, CIBA_PROPERTY }) {
+			if (!environment.containsProperty(property)) {
+				secrets.put(property, secret());
+			}
+		}
+		if (!secrets.isEmpty()) {
+			environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, secrets));
+		}
+	}
+
+	private static String secret() {
 		byte[] secret = new byte[32];
 		RANDOM.nextBytes(secret);
-		environment.getPropertySources()
-			.addLast(new MapPropertySource(SOURCE_NAME,
-					Map.of(PROPERTY, Base64.getUrlEncoder().withoutPadding().encodeToString(secret))));
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
 	}
 
 	@Override

@@ -23,6 +23,10 @@ final class Emulations {
 
 	static final String CLIENT_SECRET = "s3cr3t-for-tests";
 
+	static final String CIBA_CLIENT_ID = "countersign-ciba";
+
+	static final String CIBA_CLIENT_SECRET = "ciba-s3cr3t-for-tests";
+
 	final MutableClock clock = new MutableClock(START);
 
 	final EmulatedTenant tenant = new EmulatedTenant(ISSUER, AUDIENCE, Duration.ofHours(24), this.clock);
@@ -37,16 +41,25 @@ final class Emulations {
 
 	final SandboxGitHub github = new SandboxGitHub(this.clock);
 
-	final EmulatedTokenEndpoint tokenEndpoint = new EmulatedTokenEndpoint(Map.of(CLIENT_ID, CLIENT_SECRET),
-			Map.of(EmulatedTokenVault.GRANT_TYPE, new EmulatedTokenVault(this.tenant, AUDIENCE, this.tokens)),
+	final ProviderWrites writes = new ProviderWrites();
+
+	final CibaRequests cibaRequests = new CibaRequests(this.clock);
+
+	final EmulatedCiba ciba = new EmulatedCiba(this.tenant, CIBA_CLIENT_ID, this.cibaRequests);
+
+	final EmulatedTokenEndpoint tokenEndpoint = new EmulatedTokenEndpoint(
+			Map.of(CLIENT_ID, CLIENT_SECRET, CIBA_CLIENT_ID, CIBA_CLIENT_SECRET), Map.of(EmulatedTokenVault.GRANT_TYPE,
+					new EmulatedTokenVault(this.tenant, AUDIENCE, this.tokens), EmulatedCiba.GRANT_TYPE, this.ciba),
 			this.faults.tokenEndpoint());
 
 	final WebTestClient client = WebTestClient
 		.bindToRouterFunction(this.tenant.routes()
 			.and(this.tokenEndpoint.routes())
-			.and(new EmulatedCalendar(this.calendars, this.tokens, this.faults).routes())
-			.and(new EmulatedGmail(this.mailboxes, this.tokens, this.faults, this.clock).routes())
-			.and(new EmulatedGitHub(this.github, this.tokens, this.faults).routes()))
+			.and(this.ciba.routes(this.tokenEndpoint, this.faults.backchannel()))
+			.and(new SandboxPhone(this.cibaRequests).routes())
+			.and(new EmulatedCalendar(this.calendars, this.tokens, this.faults, this.writes).routes())
+			.and(new EmulatedGmail(this.mailboxes, this.tokens, this.faults, this.clock, this.writes).routes())
+			.and(new EmulatedGitHub(this.github, this.tokens, this.faults, this.writes).routes()))
 		.build();
 
 	String google(String user) {

@@ -85,6 +85,53 @@ class SandboxEmulationsIT {
 		assertThat(response.body()).contains("federated_connection_refresh_token_not_found");
 	}
 
+	@Test
+	void cibaThenSecretMadeAtStartPhoneApprovesAndTokenRedeemedOnce() throws Exception {
+		org.springframework.core.env.Environment environment = sandbox
+			.bean(org.springframework.core.env.Environment.class);
+		assertThat(environment.getProperty("countersign.ciba.client-id")).isEqualTo("countersign-ciba");
+		String secret = environment.getProperty(SandboxVaultSecret.CIBA_PROPERTY);
+		assertThat(secret).hasSizeGreaterThanOrEqualTo(40)
+			.isNotEqualTo(sandbox.bean(VaultProperties.class).clientSecret());
+		String issuer = sandbox.baseUrl() + "/auth0/";
+		Map<String, String> authorize = new LinkedHashMap<>();
+		authorize.put("client_id", "countersign-ciba");
+		authorize.put("client_secret", secret);
+		authorize.put("scope", "openid");
+		authorize.put("audience", sandbox.baseUrl() + "/mcp");
+		authorize.put("login_hint", "{\"format\":\"iss_sub\",\"iss\":\"" + issuer + "\",\"sub\":\"auth0|it-ciba\"}");
+		authorize.put("binding_message", "Countersign: 1 action #IT42");
+		HttpResponse<String> started = post("/auth0/bc-authorize", authorize);
+		assertThat(started.statusCode()).isEqualTo(200);
+		String id = JSON.readTree(started.body()).get("auth_req_id").asString();
+		HttpResponse<String> pending = get("/sandbox/phone/requests?user=it-ciba", "none");
+		assertThat(JSON.readTree(pending.body()).get(0).get("code").asString()).isEqualTo("IT42");
+		assertThat(get("/sandbox/phone", "none").body()).contains("IT42");
+		HttpResponse<String> approved = post("/sandbox/phone/requests/" + id + "/approve", Map.of());
+		assertThat(approved.statusCode()).isEqualTo(200);
+		Map<String, String> poll = new LinkedHashMap<>();
+		poll.put("grant_type", EmulatedCiba.GRANT_TYPE);
+		poll.put("auth_req_id", id);
+		poll.put("client_id", "countersign-ciba");
+		poll.put("client_secret", secret);
+		assertThat(post("/auth0/oauth/token", poll).statusCode()).isEqualTo(200);
+		HttpResponse<String> again = post("/auth0/oauth/token", poll);
+		assertThat(again.statusCode()).isEqualTo(400);
+		assertThat(again.body()).contains("invalid_grant");
+	}
+
+	private static HttpResponse<String> post(String path, Map<String, String> form)
+			throws IOException, InterruptedException {
+		String body = form.entrySet()
+			.stream()
+			.map((entry) -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
+		return HTTP.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	private static HttpResponse<String> exchange(String secret, String user, String connection)
 			throws IOException, InterruptedException {
 		Map<String, String> form = new LinkedHashMap<>();
