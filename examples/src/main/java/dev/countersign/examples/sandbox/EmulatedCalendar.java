@@ -40,7 +40,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * counted in {@link ProviderWrites}. Only {@code primary} (or the user's address) exists.
  * Answers and errors have Google's shapes.
  */
-final class EmulatedCalendar extends EmulatedProviderApi {
+final class EmulatedCalendar extends EmulatedGoogleApi {
 
 	static final String BASE_PATH = "/sandbox/google/calendar/v3";
 
@@ -60,7 +60,7 @@ final class EmulatedCalendar extends EmulatedProviderApi {
 
 	EmulatedCalendar(SandboxCalendars calendars, EmulatedProviderTokens tokens, ProviderFaults faults,
 			ProviderWrites writes) {
-		super(tokens, EmulatedTokenVault.GOOGLE, faults.calendar());
+		super(tokens, faults.calendar());
 		this.calendars = calendars;
 		this.writes = writes;
 	}
@@ -73,21 +73,6 @@ final class EmulatedCalendar extends EmulatedProviderApi {
 			.POST(BASE_PATH + "/calendars/{calendarId}/events", authorizedWrite(this::insert))
 			.DELETE(BASE_PATH + "/calendars/{calendarId}/events/{eventId}", authorizedWrite(this::delete))
 			.build();
-	}
-
-	@Override
-	Mono<ServerResponse> unauthenticated(boolean presented) {
-		return GoogleErrors.unauthenticated();
-	}
-
-	@Override
-	Mono<ServerResponse> error(ProviderApiException error) {
-		return GoogleErrors.render(error);
-	}
-
-	@Override
-	String faultMessage(HttpStatus status) {
-		return GoogleErrors.faultMessage(status);
 	}
 
 	private Mono<ServerResponse> listEvents(ServerRequest request, EmulatedProviderTokens.Grant grant) {

@@ -44,7 +44,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * in {@link ProviderWrites}. Answers and errors have Gmail's shapes: a list without
  * matches has no {@code messages}.
  */
-final class EmulatedGmail extends EmulatedProviderApi {
+final class EmulatedGmail extends EmulatedGoogleApi {
 
 	static final String BASE_PATH = "/sandbox/google/gmail/v1";
 
@@ -64,7 +64,7 @@ final class EmulatedGmail extends EmulatedProviderApi {
 
 	EmulatedGmail(SandboxMailboxes mailboxes, EmulatedProviderTokens tokens, ProviderFaults faults, Clock clock,
 			ProviderWrites writes) {
-		super(tokens, EmulatedTokenVault.GOOGLE, faults.gmail());
+		super(tokens, faults.gmail());
 		this.mailboxes = mailboxes;
 		this.clock = clock;
 		this.writes = writes;
@@ -77,21 +77,6 @@ final class EmulatedGmail extends EmulatedProviderApi {
 			.POST(BASE_PATH + "/users/{userId}/drafts", authorizedWrite(this::draft))
 			.POST(BASE_PATH + "/users/{userId}/messages/send", authorizedWrite(this::send))
 			.build();
-	}
-
-	@Override
-	Mono<ServerResponse> unauthenticated(boolean presented) {
-		return GoogleErrors.unauthenticated();
-	}
-
-	@Override
-	Mono<ServerResponse> error(ProviderApiException error) {
-		return GoogleErrors.render(error);
-	}
-
-	@Override
-	String faultMessage(HttpStatus status) {
-		return GoogleErrors.faultMessage(status);
 	}
 
 	private Mono<ServerResponse> list(ServerRequest request, EmulatedProviderTokens.Grant grant) {
