@@ -117,6 +117,16 @@ await check('deal_get with its inputSchema example returns a deal valid against 
 	return `${deal.id}, ${contacts.length} contact(s)`;
 });
 
+await check('a write queued from its schema examples answers pending_approval valid against its outputSchema', async () => {
+	const properties = tools.deal_create?.inputSchema.properties ?? {};
+	const args = Object.fromEntries((tools.deal_create?.inputSchema.required ?? [])
+		.map((name) => [name, properties[name]?.examples?.[0]]));
+	const { status, action_id: actionId } = await callValidated('deal_create', args);
+	expect(status === 'pending_approval', `status ${status}`);
+	expect(typeof actionId === 'string' && actionId.length > 0, 'no action_id');
+	return actionId;
+});
+
 await check('deal_get without arguments is an error naming deal_id', async () => {
 	const result = await client.callTool({ name: 'deal_get', arguments: {} });
 	const text = (result.content ?? []).map((item) => item.text ?? '').join(' ');

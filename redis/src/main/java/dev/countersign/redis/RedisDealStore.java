@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import dev.countersign.policy.deal.Contact;
 import dev.countersign.policy.deal.Deal;
+import dev.countersign.policy.deal.DealAlreadyExistsException;
 import dev.countersign.policy.deal.DealBook;
 import dev.countersign.policy.deal.DealQuery;
 import dev.countersign.policy.deal.DealStore;
@@ -124,6 +125,21 @@ public final class RedisDealStore implements DealStore {
 				sorted.sort(Comparator.comparing(Contact::name));
 				return sorted.subList(0, Math.min(sorted.size(), Math.max(limit, 0)));
 			});
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Seeds the user's book first, then writes the deal with {@code HSETNX}, so two
+	 * replicas creating the same id never both succeed.
+	 */
+	@Override
+	public Mono<Deal> create(String user, Deal deal) {
+		Objects.requireNonNull(deal, "deal must not be null");
+		return seeded(user)
+			.then(Mono.defer(() -> this.commands.hsetnx(RedisKeys.of(user).deals(), deal.id(), this.codec.write(deal))))
+			.flatMap((written) -> Boolean.TRUE.equals(written) ? Mono.just(deal)
+					: Mono.error(new DealAlreadyExistsException(deal.id())));
 	}
 
 	/** Writes the user's seed book unless the user already has one. */

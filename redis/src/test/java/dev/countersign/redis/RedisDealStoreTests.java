@@ -3,9 +3,11 @@ package dev.countersign.redis;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import dev.countersign.policy.deal.Contact;
 import dev.countersign.policy.deal.Deal;
+import dev.countersign.policy.deal.DealAlreadyExistsException;
 import dev.countersign.policy.deal.DealBook;
 import dev.countersign.policy.deal.DealQuery;
 import dev.countersign.policy.deal.DealStage;
@@ -124,6 +126,35 @@ class RedisDealStoreTests {
 		RedisDealStore other = new RedisDealStore(connection);
 		assertThat(other.findDeals("ada", DealQuery.all()).collectList().block()).hasSize(6);
 		StepVerifier.create(new RedisDealStore(connection).findDeals("grace", DealQuery.all())).verifyComplete();
+	}
+
+	@Test
+	void createWhenIdIsNewThenStoredAndFound() {
+		Deal deal = new Deal("D-7K2QX9A4B1", "Analytics add-on", "Northwind Traders", DealStage.LEAD, 1_200, "USD",
+				List.of(DemoDeals.EXAMPLE_CONTACT_ID), 1, this.clock.instant());
+		StepVerifier.create(this.store.create("ada", deal)).expectNext(deal).verifyComplete();
+		StepVerifier.create(this.store.findDeal("ada", deal.id())).expectNext(deal).verifyComplete();
+		assertThat(this.store.findDeals("ada", DealQuery.all()).collectList().block()).hasSize(7).contains(deal);
+		StepVerifier.create(this.store.findDeal("grace", deal.id())).verifyComplete();
+	}
+
+	@Test
+	void createWhenIdExistsThenFailsAndKeepsTheFirst() {
+		Deal first = new Deal("D-7K2QX9A4B1", "Analytics add-on", "Northwind Traders", DealStage.LEAD, 1_200, "USD",
+				List.of(), 1, this.clock.instant());
+		Deal second = new Deal("D-7K2QX9A4B1", "Other", "Initech", DealStage.PROPOSAL, 5, "EUR", List.of(), 1,
+				this.clock.instant());
+		this.store.create("ada", first).block();
+		StepVerifier.create(this.store.create("ada", second))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DealAlreadyExistsException.class)
+				.hasMessage("A deal with id D-7K2QX9A4B1 already exists"))
+			.verify();
+		StepVerifier
+			.create(this.store.create("ada", new Deal(DemoDeals.EXAMPLE_DEAL_ID, "Other", "Initech", DealStage.LEAD, 5,
+					"USD", List.of(), 1, this.clock.instant())))
+			.expectError(DealAlreadyExistsException.class)
+			.verify();
+		StepVerifier.create(this.store.findDeal("ada", first.id())).expectNext(first).verifyComplete();
 	}
 
 }

@@ -176,10 +176,10 @@ class SandboxMcpIT {
 
 	@Test
 	void toolWithoutConnectorYetThenIsErrorSaysSo() {
-		CallToolResult result = client.callTool(new CallToolRequest("deal_create",
-				Map.of("name", "Analytics add-on", "company", "Northwind Traders", "amount", 1200)));
+		CallToolResult result = client.callTool(new CallToolRequest("github_comment",
+				Map.of("repo", "ada-lovelace/analytical-engine", "number", 1, "body", "Looking into it.")));
 		assertThat(result.isError()).isTrue();
-		assertThat(text(result)).contains("deal_create").contains("not available");
+		assertThat(text(result)).contains("github_comment").contains("not available");
 	}
 
 	@Test

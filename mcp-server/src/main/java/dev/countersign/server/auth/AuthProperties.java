@@ -20,15 +20,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param consoleClients the client ids whose tokens may manage settings on
  * {@code /api/v1} (with the {@code countersign:manage} scope) and may not call
  * {@code /mcp}
- * @param cibaClientId Countersign's own CIBA client, whose tokens are refused on both
- * surfaces
  * @param algorithms the signature algorithms accepted; defaults to RS256
  * @param clockSkew the leeway on {@code exp} and {@code nbf}; defaults to 30 s
  */
 @ConfigurationProperties("countersign.auth")
 public record AuthProperties(@Nullable URI issuer, @Nullable String audience, @Nullable URI jwksUri,
-		@Nullable List<String> consoleClients, @Nullable String cibaClientId, @Nullable List<String> algorithms,
-		@Nullable Duration clockSkew) {
+		@Nullable List<String> consoleClients, @Nullable List<String> algorithms, @Nullable Duration clockSkew) {
 
 	/** The default clock skew. */
 	public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);

@@ -24,6 +24,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.countersign.server.approval.CibaProperties;
 import dev.countersign.server.web.HttpProperties;
 import dev.countersign.server.web.PublicUrls;
 import dev.countersign.server.web.RequestSizeLimitFilter;
@@ -49,8 +50,8 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	Callers callers(AuthProperties properties) {
-		return new Callers(properties.effectiveConsoleClients(), properties.cibaClientId());
+	Callers callers(AuthProperties properties, CibaProperties ciba) {
+		return new Callers(properties.effectiveConsoleClients(), ciba.requireClientId());
 	}
 
 	@Bean

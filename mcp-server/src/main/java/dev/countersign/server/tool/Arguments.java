@@ -48,6 +48,17 @@ public final class Arguments {
 		throw new ToolArgumentException(name, "it must be a whole number");
 	}
 
+	public Optional<Double> optionalDouble(String name) {
+		Object value = this.values.get(name);
+		if (value == null) {
+			return Optional.empty();
+		}
+		if (value instanceof Number number && Double.isFinite(number.doubleValue())) {
+			return Optional.of(number.doubleValue());
+		}
+		throw new ToolArgumentException(name, "it must be a number");
+	}
+
 	public int optionalInt(String name, int defaultValue, int min, int max) {
 		long value = optionalLong(name).orElse((long) defaultValue);
 		if (value < min || value > max) {

@@ -62,9 +62,10 @@ class InboundIdentityIT {
 		registry.add("countersign.auth.issuer", () -> tenant.baseUrl() + "/");
 		registry.add("countersign.auth.audience", () -> TestTokens.AUDIENCE);
 		registry.add("countersign.auth.console-clients", () -> "console-app");
-		registry.add("countersign.auth.ciba-client-id", () -> "countersign-ciba");
 		registry.add("countersign.vault.client-id", () -> "countersign-vault");
 		registry.add("countersign.vault.client-secret", () -> "not-used-by-these-tests");
+		registry.add("countersign.ciba.client-id", () -> "countersign-ciba");
+		registry.add("countersign.ciba.client-secret", () -> "not-used-by-these-tests");
 	}
 
 	@BeforeEach

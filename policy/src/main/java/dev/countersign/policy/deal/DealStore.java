@@ -44,4 +44,14 @@ public interface DealStore {
 	 */
 	Flux<Contact> searchContacts(String user, String text, int limit);
 
+	/**
+	 * Adds a deal to a user's book, atomically: the deal is stored only if the user has
+	 * no deal with its id yet.
+	 * @param user the user id
+	 * @param deal the new deal, stored as given
+	 * @return the stored deal; an error {@link DealAlreadyExistsException} when the id is
+	 * taken (nothing is written then)
+	 */
+	Mono<Deal> create(String user, Deal deal);
+
 }

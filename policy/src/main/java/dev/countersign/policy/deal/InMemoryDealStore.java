@@ -72,6 +72,13 @@ public final class InMemoryDealStore implements DealStore {
 			.limit(limit)));
 	}
 
+	@Override
+	public Mono<Deal> create(String user, Deal deal) {
+		Objects.requireNonNull(deal, "deal must not be null");
+		return Mono.defer(() -> (book(user).deals.putIfAbsent(deal.id(), deal) == null) ? Mono.just(deal)
+				: Mono.error(new DealAlreadyExistsException(deal.id())));
+	}
+
 	private static boolean contains(String value, String needle) {
 		return value.toLowerCase(Locale.ROOT).contains(needle);
 	}

@@ -114,7 +114,7 @@ public final class WebClientGoogleCalendar {
 			});
 	}
 
-	private static Map<String, Object> event(JsonNode item) {
+	static Map<String, Object> event(JsonNode item) {
 		Map<String, Object> event = new LinkedHashMap<>();
 		event.put("id", item.path("id").stringValue());
 		ProviderJson.putString(event, "summary", item.path("summary"));

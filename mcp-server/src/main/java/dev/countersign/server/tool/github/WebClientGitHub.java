@@ -112,6 +112,36 @@ public final class WebClientGitHub {
 			.map(WebClientGitHub::pullRequest);
 	}
 
+	/**
+	 * Whether a repository is private and inside the connected account: owned by the
+	 * account itself or by an organisation (GitHub shows an organisation's private
+	 * repositories to its members and invited collaborators only). Reads {@code GET
+	 * /repos/{owner}/{repo}}, then {@code GET /user} when a user owns it.
+	 * @param caller the caller
+	 * @param repo the repository
+	 * @return true for a private repository of the account or one of its organisations,
+	 * false for a public one or another user's; empty when the repository does not exist
+	 * or the account cannot see it; a {@link dev.countersign.server.tool.ToolFailure}
+	 * when GitHub cannot be read
+	 */
+	public Mono<Boolean> isOwnPrivateRepository(Caller caller, Repository repo) {
+		return this.http
+			.find(caller, "repository " + repo,
+					(client) -> client.get().uri("/repos/{owner}/{repo}", repo.owner(), repo.name()))
+			.flatMap((found) -> {
+				if (!found.path("private").asBoolean(false)) {
+					return Mono.just(false);
+				}
+				JsonNode owner = found.path("owner");
+				if ("Organization".equals(owner.path("type").asString(""))) {
+					return Mono.just(true);
+				}
+				String login = owner.path("login").asString("");
+				return this.http.read(caller, "the connected account", (client) -> client.get().uri("/user"))
+					.map((user) -> login.equalsIgnoreCase(user.path("login").asString("")));
+			});
+	}
+
 	static Map<String, Object> issue(JsonNode item) {
 		Map<String, Object> issue = new LinkedHashMap<>();
 		issue.put("number", item.path("number").asLong());

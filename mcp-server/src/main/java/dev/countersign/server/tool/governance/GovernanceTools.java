@@ -12,14 +12,12 @@ import java.util.Set;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
-import dev.countersign.policy.action.InMemoryActionStore;
 import dev.countersign.server.tool.ToolCall;
 import dev.countersign.server.tool.ToolFailure;
 import dev.countersign.server.tool.ToolHandler;
@@ -34,12 +32,6 @@ import dev.countersign.server.tool.ToolHandlers;
 public class GovernanceTools {
 
 	private static final Set<ActionStatus> WAITING = EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED);
-
-	@Bean
-	@ConditionalOnMissingBean
-	ActionStore actionStore() {
-		return new InMemoryActionStore();
-	}
 
 	@Bean
 	ToolHandlers governanceToolHandlers(ActionStore store, Clock clock) {

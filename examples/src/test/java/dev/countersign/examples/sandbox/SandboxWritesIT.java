@@ -1,0 +1,192 @@
+package dev.countersign.examples.sandbox;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.countersign.server.tool.ToolCatalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The approval loop end to end (DESIGN §4): a real MCP client queues writes from three
+ * areas, Countersign asks for exactly one CIBA approval, the phone approves (or denies),
+ * and the writes run once at the emulated providers — or not at all.
+ */
+class SandboxWritesIT {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static RunningSandbox sandbox;
+
+	@BeforeAll
+	static void start() {
+		sandbox = RunningSandbox.start("--countersign.approval.batch-window=1s");
+	}
+
+	@AfterAll
+	static void stop() {
+		sandbox.close();
+	}
+
+	@Test
+	void threeWritesFromThreeAreasOnePushApproveThenAllSucceedOnce() throws Exception {
+		String user = "writer";
+		McpSyncClient agent = client(user);
+		try {
+			List<String> ids = queueThreeWrites(agent);
+			JsonNode request = awaitPhoneRequest(user);
+			assertThat(request.get("binding_message").asString()).startsWith("Countersign: 3 actions");
+			EmulatedProviderTokens vault = sandbox.bean(EmulatedProviderTokens.class);
+			long exchangesBefore = vault.exchangeCount(user, "github") + vault.exchangeCount(user, "google-oauth2");
+			decide(request.get("auth_req_id").asString(), "approve");
+			for (String id : ids) {
+				assertThat(awaitFinal(agent, id)).as(id).isEqualTo("succeeded");
+			}
+			ProviderWrites writes = sandbox.bean(ProviderWrites.class);
+			assertThat(writes.count(user, ProviderWrites.GITHUB_ISSUE)).isEqualTo(1);
+			assertThat(writes.count(user, ProviderWrites.CALENDAR_INSERT)).isEqualTo(1);
+			assertThat(pendingRequests(user)).isEmpty();
+			// One exchange per connection the batch touched (GitHub and Google; deals
+			// need none).
+			assertThat(
+					vault.exchangeCount(user, "github") + vault.exchangeCount(user, "google-oauth2") - exchangesBefore)
+				.isEqualTo(2);
+			JsonNode issues = call(agent, "github_list_issues", Map.of("repo", ToolCatalog.EXAMPLE_REPO));
+			assertThat(issues.get("issues").findValuesAsString("title")).contains("Countersign e2e issue");
+		}
+		finally {
+			agent.closeGracefully();
+		}
+	}
+
+	@Test
+	void deniedBatchThenAllDeniedAndNothingWritten() throws Exception {
+		String user = "denier";
+		McpSyncClient agent = client(user);
+		try {
+			List<String> ids = queueThreeWrites(agent);
+			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "deny");
+			for (String id : ids) {
+				assertThat(awaitFinal(agent, id)).as(id).isEqualTo("denied");
+			}
+			assertThat(sandbox.bean(ProviderWrites.class).total(user)).isZero();
+		}
+		finally {
+			agent.closeGracefully();
+		}
+	}
+
+	@Test
+	void sameWriteTwiceThenOneAction() {
+		McpSyncClient agent = client("repeater");
+		try {
+			Map<String, Object> args = Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "Only once");
+			String first = pending(agent, "github_create_issue", args);
+			String second = pending(agent, "github_create_issue", args);
+			assertThat(second).isEqualTo(first);
+		}
+		finally {
+			agent.closeGracefully();
+		}
+	}
+
+	private static List<String> queueThreeWrites(McpSyncClient agent) {
+		return List.of(
+				pending(agent, "github_create_issue",
+						Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "Countersign e2e issue")),
+				pending(agent, "calendar_create_event",
+						Map.of("summary", "Pipeline review", "start", "2026-12-01T15:00:00Z", "end",
+								"2026-12-01T15:30:00Z")),
+				pending(agent, "deal_create",
+						Map.of("name", "Analytics add-on", "company", "Northwind Traders", "amount", 1200)));
+	}
+
+	private static String pending(McpSyncClient agent, String tool, Map<String, Object> args) {
+		JsonNode result = call(agent, tool, args);
+		assertThat(result.get("status").asString()).as(tool).isEqualTo("pending_approval");
+		return result.get("action_id").asString();
+	}
+
+	private static String awaitFinal(McpSyncClient agent, String actionId) throws InterruptedException {
+		Instant deadline = Instant.now().plusSeconds(40);
+		String status = "";
+		while (Instant.now().isBefore(deadline)) {
+			status = call(agent, "action_status", Map.of("action_id", actionId)).get("status").asString();
+			if (List.of("succeeded", "failed", "unknown", "denied", "expired", "cancelled").contains(status)) {
+				return status;
+			}
+			Thread.sleep(250);
+		}
+		return status;
+	}
+
+	private static JsonNode awaitPhoneRequest(String user) throws Exception {
+		Instant deadline = Instant.now().plusSeconds(30);
+		while (Instant.now().isBefore(deadline)) {
+			List<JsonNode> requests = pendingRequests(user);
+			if (!requests.isEmpty()) {
+				assertThat(requests).hasSize(1);
+				return requests.get(0);
+			}
+			Thread.sleep(200);
+		}
+		throw new AssertionError("no CIBA request reached the phone for " + user);
+	}
+
+	private static List<JsonNode> pendingRequests(String user) {
+		JsonNode list = JSON.readTree(sandbox.get("/sandbox/phone/requests?user=" + user).body());
+		return java.util.stream.StreamSupport.stream(list.spliterator(), false).toList();
+	}
+
+	private static void decide(String authReqId, String decision) throws Exception {
+		HttpResponse<String> response = HTTP.send(HttpRequest
+			.newBuilder(URI.create(sandbox.baseUrl() + "/sandbox/phone/requests/" + authReqId + "/" + decision))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+	}
+
+	private static McpSyncClient client(String user) {
+		McpSyncClient client = McpClient
+			.sync(HttpClientStreamableHttpTransport.builder(sandbox.baseUrl())
+				.endpoint("/mcp")
+				.requestBuilder(HttpRequest.newBuilder()
+					.header("Authorization", "Bearer " + sandbox.agentToken("agent=writer-agent&user=" + user)))
+				.build())
+			.requestTimeout(Duration.ofSeconds(30))
+			.build();
+		client.initialize();
+		return client;
+	}
+
+	private static JsonNode call(McpSyncClient client, String tool, Map<String, Object> args) {
+		CallToolResult result = client.callTool(new CallToolRequest(tool, args));
+		assertThat(result.isError())
+			.as(tool + ": "
+					+ result.content().stream().map((c) -> ((TextContent) c).text()).collect(Collectors.joining()))
+			.isFalse();
+		return JSON.valueToTree(result.structuredContent());
+	}
+
+}

@@ -1,0 +1,393 @@
+package dev.countersign.server.approval;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.countersign.ciba.BackchannelAuthenticationRequest;
+import dev.countersign.ciba.BackchannelAuthenticationResponse;
+import dev.countersign.ciba.CibaException;
+import dev.countersign.ciba.CibaOutcome;
+import dev.countersign.ciba.CibaStartRejectedException;
+import dev.countersign.ciba.CibaUnavailableException;
+import dev.countersign.ciba.PollResult;
+import dev.countersign.policy.action.Action;
+import dev.countersign.policy.action.ActionStatus;
+import dev.countersign.policy.action.ActionStore;
+import dev.countersign.policy.approval.ActionFreezer;
+import dev.countersign.policy.approval.ApprovalConfig;
+import dev.countersign.policy.approval.Batch;
+import dev.countersign.policy.approval.BatchStatus;
+import dev.countersign.policy.approval.BatchStore;
+import dev.countersign.policy.approval.Batcher;
+
+/**
+ * The approval loop (DESIGN §4 steps 3-6). Each {@link #tick()}:
+ * <ol>
+ * <li>expires actions nobody approved in time ({@link ActionFreezer#expireOverdue});</li>
+ * <li>for each user with {@code PENDING} or {@code BATCHED} actions, closes the batches
+ * that are due ({@link Batcher#tick(String, Instant)});</li>
+ * <li>asks for the batch the {@link Batcher} offers ({@link Batcher#nextToRequest}): one
+ * CIBA request with the binding message and authorization details of
+ * {@link BatchPresentation}, then {@link Batcher#recordRequest}. A refused start
+ * ({@code invalid_request}, e.g. no Guardian enrolment) fails the batch and its actions
+ * with the server's description. A start whose outcome is unknown, or an unavailable
+ * server, leaves the batch {@code OPEN} until the next batch window: never a blind
+ * retry;</li>
+ * <li>polls the user's open request when its interval has passed, once; {@code slow_down}
+ * lengthens the interval; an approval is handed to {@link BatchExecutor} (run apart from
+ * the tick); a denial, an expiry or a failure ends the batch and its actions; an
+ * unavailable server keeps every state for the next poll.</li>
+ * </ol>
+ * Ticks never overlap: a tick asked for while one runs does nothing. Intervals and start
+ * times live in this instance's memory; a batch found {@code REQUESTED} without them (a
+ * restart, another replica) is polled at the default interval. Logs name users, batches
+ * and error codes, never a token. Thread-safe.
+ *
+ * <p>
+ * <b>External recipients</b> (shown on the phone): a recipient counts as internal only
+ * when its domain is the domain of a sender address frozen in one of the batch's actions
+ * (the {@code from} argument or precondition); when no sender is frozen, every recipient
+ * counts as external.
+ *
+ * <pre>{@code
+ * loop.start(Duration.ofSeconds(1));   // on ApplicationReadyEvent
+ * loop.stop();                         // on shutdown
+ * }</pre>
+ */
+public final class ApprovalLoop {
+
+	/** The reason of the actions of a batch the user denied (or let lapse: Auth0). */
+	public static final String DENIED = "denied or expired on the phone";
+
+	/** The reason of the actions of a batch whose request expired. */
+	public static final String EXPIRED = "the approval request expired before the user answered";
+
+	private static final Logger logger = LoggerFactory.getLogger(ApprovalLoop.class);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final int USER_CONCURRENCY = 16;
+
+	private final ActionStore actions;
+
+	private final BatchStore batches;
+
+	private final Batcher batcher;
+
+	private final ActionFreezer freezer;
+
+	private final ApprovalChannel channel;
+
+	private final BatchPresentation presentation;
+
+	private final BatchExecutor executor;
+
+	private final String audience;
+
+	private final Duration requestedExpiry;
+
+	private final ApprovalConfig config;
+
+	private final Clock clock;
+
+	private final BatchOutcomes outcomes;
+
+	private final AtomicBoolean ticking = new AtomicBoolean();
+
+	private final ConcurrentMap<String, Poll> polls = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, Instant> heldBack = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, Mono<Batch>> running = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Disposable ticker;
+
+	/**
+	 * Creates the loop; nothing runs until {@link #start(Duration)} or {@link #tick()}.
+	 * @param actions the action store
+	 * @param batches the batch store
+	 * @param batcher closes and paces batches
+	 * @param freezer expires overdue actions
+	 * @param channel asks the user and polls for the answer
+	 * @param presentation what the phone shows
+	 * @param executor runs approved batches
+	 * @param audience Countersign's API identifier, the {@code audience} of the request
+	 * @param requestedExpiry the {@code requested_expiry}, at most 300 s
+	 * @param config the approval settings (the batch window, for holding a batch back)
+	 * @param clock the clock
+	 */
+	public ApprovalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
+			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, String audience,
+			Duration requestedExpiry, ApprovalConfig config, Clock clock) {
+		this.actions = Objects.requireNonNull(actions, "actions must not be null");
+		this.batches = Objects.requireNonNull(batches, "batches must not be null");
+		this.batcher = Objects.requireNonNull(batcher, "batcher must not be null");
+		this.freezer = Objects.requireNonNull(freezer, "freezer must not be null");
+		this.channel = Objects.requireNonNull(channel, "channel must not be null");
+		this.presentation = Objects.requireNonNull(presentation, "presentation must not be null");
+		this.executor = Objects.requireNonNull(executor, "executor must not be null");
+		this.audience = Objects.requireNonNull(audience, "audience must not be null");
+		this.requestedExpiry = Objects.requireNonNull(requestedExpiry, "requestedExpiry must not be null");
+		this.config = Objects.requireNonNull(config, "config must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.outcomes = new BatchOutcomes(actions, batches, clock);
+	}
+
+	/**
+	 * Ticks every {@code period} until {@link #stop()}; a tick still running when the
+	 * next is due makes that one skip. Calling it twice does nothing more.
+	 * @param period the poll period
+	 */
+	public synchronized void start(Duration period) {
+		if (this.ticker != null) {
+			return;
+		}
+		this.ticker = Flux.interval(period, period)
+			.onBackpressureDrop()
+			.concatMap((i) -> tick(), 1)
+			.subscribe(null, (ex) -> logger.error("The approval loop stopped: {}", ex.toString()));
+		logger.info("Approval loop started, every {}", period);
+	}
+
+	/** Stops ticking. Executions already started run to their end. */
+	public synchronized void stop() {
+		Disposable current = this.ticker;
+		if (current != null) {
+			current.dispose();
+			this.ticker = null;
+			logger.info("Approval loop stopped");
+		}
+	}
+
+	/**
+	 * One pass of the loop at the clock's current time. Errors of one user are logged and
+	 * do not stop the others.
+	 * @return completes when the pass is done (executions it started may still run; see
+	 * {@link #executions()}); completes at once when another pass is running
+	 */
+	public Mono<Void> tick() {
+		return Mono.defer(() -> {
+			if (!this.ticking.compareAndSet(false, true)) {
+				return Mono.<Void>empty();
+			}
+			Instant now = this.clock.instant();
+			return this.freezer.expireOverdue(now)
+				.then()
+				.then(this.actions.findUsers(EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED))
+					.flatMap((user) -> user(user, now).onErrorResume((ex) -> {
+						logger.warn("Approval loop pass for user {} failed: {}", user, ex.toString());
+						return Mono.empty();
+					}), USER_CONCURRENCY)
+					.then())
+				.onErrorResume((ex) -> {
+					logger.warn("Approval loop pass failed: {}", ex.toString());
+					return Mono.empty();
+				})
+				.doFinally((signal) -> this.ticking.set(false));
+		});
+	}
+
+	/**
+	 * The executions of approved batches still running.
+	 * @return completes when every execution running now has ended
+	 */
+	public Mono<Void> executions() {
+		return Mono.when(List.copyOf(this.running.values()));
+	}
+
+	private Mono<Void> user(String user, Instant now) {
+		return this.batcher.tick(user, now).then(ask(user, now)).then(poll(user, now));
+	}
+
+	private Mono<Void> ask(String user, Instant now) {
+		return this.batcher.nextToRequest(user, now).filter((batch) -> {
+			Instant notBefore = this.heldBack.get(batch.id());
+			return notBefore == null || !now.isBefore(notBefore);
+		}).flatMap((batch) -> this.actions.findByBatch(user, batch.id()).collectList().flatMap((stored) -> {
+			List<Action> waiting = batched(batch, stored);
+			if (waiting.isEmpty()) {
+				// every action was cancelled or expired: nothing to ask for
+				return this.outcomes.end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
+			}
+			return start(batch, waiting, now);
+		})).then();
+	}
+
+	private Mono<Batch> start(Batch batch, List<Action> waiting, Instant now) {
+		BackchannelAuthenticationRequest request = BackchannelAuthenticationRequest
+			.builder(batch.user(), this.presentation.bindingMessage(batch, waiting))
+			.scope(BackchannelAuthenticationRequest.DEFAULT_SCOPE)
+			.audience(this.audience)
+			// DESIGN §4 step 4: at most 300 s, above that Auth0 sends an email
+			.requestedExpiry(this.requestedExpiry)
+			// RFC 9396: one object Guardian displays, with the batch digest
+			.authorizationDetails(
+					JSON.writeValueAsString(this.presentation.authorizationDetails(batch, waiting, external(waiting))))
+			.build();
+		Instant startedAt = this.clock.instant();
+		return this.channel.start(request)
+			.flatMap((started) -> record(batch, started, startedAt))
+			.onErrorResume(CibaStartRejectedException.class, (ex) -> {
+				String reason = "approval could not be requested (" + ex.error() + ")"
+						+ ((ex.errorDescription() != null) ? ": " + ex.errorDescription() : "");
+				logger.warn("Batch {} of user {} failed: {}", batch.id(), batch.user(), reason);
+				return this.outcomes.end(batch, BatchStatus.FAILED, ActionStatus.FAILED, reason);
+			})
+			.onErrorResume(CibaException.class, (ex) -> {
+				// CIBA Core §7.1 / DESIGN §4 step 4: a push may have been sent; never
+				// retried blindly. The batch is asked for again at the next window.
+				this.heldBack.put(batch.id(), now.plus(this.config.batchWindow()));
+				logger.warn("Approval of batch {} of user {} not started, asking again after {}: {}", batch.id(),
+						batch.user(), this.config.batchWindow(), ex.getMessage());
+				return Mono.empty();
+			});
+	}
+
+	private Mono<Batch> record(Batch batch, BackchannelAuthenticationResponse started, Instant startedAt) {
+		return this.batcher.recordRequest(batch, started.authReqId(), startedAt).doOnNext((requested) -> {
+			this.heldBack.remove(batch.id());
+			this.polls.put(requested.id(),
+					new Poll(started.authReqId(), started.interval(), startedAt.plus(started.interval())));
+			logger.info("Approval of batch {} of user {} requested", batch.id(), batch.user());
+		});
+	}
+
+	private Mono<Void> poll(String user, Instant now) {
+		return this.batches.findOpenRequest(user)
+			.filter((batch) -> !this.running.containsKey(batch.id()))
+			.flatMap((batch) -> {
+				// resumed without memory of it (restart, other replica): default interval
+				Poll poll = this.polls.computeIfAbsent(batch.id(),
+						(id) -> new Poll(Objects.requireNonNull(batch.authReqId()),
+								BackchannelAuthenticationResponse.DEFAULT_INTERVAL, now));
+				if (now.isBefore(poll.nextAt())) {
+					return Mono.empty();
+				}
+				return this.channel.poll(poll.authReqId(), poll.interval())
+					.flatMap((result) -> answered(batch, poll, result, now))
+					.onErrorResume(CibaUnavailableException.class, (ex) -> {
+						// the auth_req_id is still worth polling: keep every state
+						this.polls.put(batch.id(), poll.after(now, poll.interval()));
+						logger.warn("Polling batch {} of user {} failed, polling again later: {}", batch.id(), user,
+								ex.getMessage());
+						return Mono.empty();
+					});
+			})
+			.then();
+	}
+
+	private Mono<Batch> answered(Batch batch, Poll poll, PollResult result, Instant now) {
+		if (result instanceof PollResult.Pending pending) {
+			this.polls.put(batch.id(), poll.after(now, pending.nextInterval()));
+			return Mono.empty();
+		}
+		if (result instanceof PollResult.SlowDown slowDown) {
+			// CIBA Core §11: keep the longer interval from now on
+			this.polls.put(batch.id(), poll.after(now, slowDown.nextInterval()));
+			return Mono.empty();
+		}
+		this.polls.remove(batch.id());
+		if (result instanceof CibaOutcome.Approved approved) {
+			logger.info("Batch {} of user {} approved", batch.id(), batch.user());
+			runDetached(batch, poll.authReqId(), approved);
+			return Mono.empty();
+		}
+		if (result instanceof CibaOutcome.Denied) {
+			// DESIGN §4 step 5: access_denied means denied OR expired
+			logger.info("Batch {} of user {} denied or expired on the phone", batch.id(), batch.user());
+			return this.outcomes.end(batch, BatchStatus.DENIED, ActionStatus.DENIED, DENIED);
+		}
+		if (result instanceof CibaOutcome.Expired) {
+			logger.info("Batch {} of user {} expired", batch.id(), batch.user());
+			return this.outcomes.end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
+		}
+		CibaOutcome.Failed failed = (CibaOutcome.Failed) result;
+		logger.warn("Approval of batch {} of user {} failed: {}", batch.id(), batch.user(), failed.error());
+		return this.outcomes.end(batch, BatchStatus.FAILED, ActionStatus.FAILED,
+				"the approval request failed (" + failed.error() + ")");
+	}
+
+	private void runDetached(Batch batch, String authReqId, CibaOutcome.Approved approved) {
+		Mono<Batch> execution = this.executor.execute(batch, authReqId, approved).onErrorResume((ex) -> {
+			logger.error("Running batch {} of user {} failed: {}", batch.id(), batch.user(), ex.toString());
+			return Mono.empty();
+		}).doFinally((signal) -> this.running.remove(batch.id())).cache();
+		if (this.running.putIfAbsent(batch.id(), execution) == null) {
+			execution.subscribe();
+		}
+	}
+
+	private static List<Action> batched(Batch batch, List<Action> stored) {
+		Map<String, Action> byId = new HashMap<>();
+		stored.forEach((action) -> byId.put(action.id(), action));
+		List<Action> waiting = new ArrayList<>();
+		for (String id : batch.actionIds()) {
+			Action action = byId.get(id);
+			if (action != null && action.status() == ActionStatus.BATCHED) {
+				waiting.add(action);
+			}
+		}
+		return waiting;
+	}
+
+	/**
+	 * Internal recipients are those in the domain of a sender frozen in the batch; with
+	 * none frozen, every recipient is external.
+	 */
+	static Predicate<String> external(List<Action> actions) {
+		Set<String> own = new LinkedHashSet<>();
+		for (Action action : actions) {
+			for (Object from : new Object[] { action.arguments().get("from"), action.preconditions().get("from") }) {
+				String domain = (from instanceof String address) ? domain(address) : null;
+				if (domain != null) {
+					own.add(domain);
+				}
+			}
+		}
+		return (recipient) -> {
+			String domain = domain(recipient);
+			return domain == null || !own.contains(domain);
+		};
+	}
+
+	private static @Nullable String domain(String address) {
+		String trimmed = address.strip();
+		if (trimmed.endsWith(">")) {
+			trimmed = trimmed.substring(0, trimmed.length() - 1);
+		}
+		int at = trimmed.lastIndexOf('@');
+		return (at >= 0 && at < trimmed.length() - 1) ? trimmed.substring(at + 1).toLowerCase(Locale.ROOT) : null;
+	}
+
+	/** One open request as this instance polls it. */
+	private record Poll(String authReqId, Duration interval, Instant nextAt) {
+
+		Poll after(Instant now, Duration next) {
+			return new Poll(this.authReqId, next, now.plus(next));
+		}
+
+	}
+
+}

@@ -1,0 +1,227 @@
+package dev.countersign.server.tool.write;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.countersign.policy.action.Action;
+import dev.countersign.policy.approval.ActionFreezer;
+import dev.countersign.policy.approval.SubmitRequest;
+import dev.countersign.policy.approval.TooManyPendingActionsException;
+import dev.countersign.policy.deal.DealStage;
+import dev.countersign.policy.deal.DealStore;
+import dev.countersign.policy.tool.Risk;
+import dev.countersign.server.tool.ToolArgumentException;
+import dev.countersign.server.tool.ToolCall;
+import dev.countersign.server.tool.ToolFailure;
+import dev.countersign.server.tool.ToolHandler;
+import dev.countersign.server.tool.ToolHandlers;
+import dev.countersign.server.tool.github.Repository;
+import dev.countersign.server.tool.github.WebClientGitHub;
+
+/**
+ * {@code deal_create}, {@code github_create_issue}, {@code calendar_create_event} and
+ * {@code email_create_draft}: each validates and normalises its arguments, sets the risk
+ * (DESIGN §5) and freezes the write as a {@code PENDING} action, answering
+ * {@code {status:"pending_approval", action_id, approve_by, message}} (and
+ * {@code batch_id} once batched). The same call repeated while its action is live answers
+ * the same action (the freezer finds it by digest). The agent's {@code confidence} is
+ * taken out of the frozen arguments and passed on beside them.
+ *
+ * <p>
+ * Normalisation: strings trimmed (bodies kept verbatim), email addresses lower-cased and
+ * strictly parsed, calendar times re-emitted as UTC instants, deal stage {@code lead} and
+ * currency {@code USD} when omitted. None of these writes needs a precondition:
+ * {@code calendar_create_event}'s event id is derived from the action id when it runs.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WriteTools {
+
+	/** What a pending answer tells the agent to do next. */
+	public static final String PENDING_MESSAGE = "Held for the user's approval on their phone; call action_status with action_id to follow it.";
+
+	private static final Logger logger = LoggerFactory.getLogger(WriteTools.class);
+
+	private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+	private static final long MAX_AMOUNT = 1_000_000_000L;
+
+	/**
+	 * The handlers, over the approval engine's freezer.
+	 */
+	@Bean
+	ToolHandlers writeToolHandlers(ActionFreezer freezer, DealStore deals, WebClientGitHub gitHub) {
+		Supplier<@Nullable ActionFreezer> freezers = () -> freezer;
+		return () -> Map.of("deal_create", dealCreate(freezers, deals), "github_create_issue",
+				githubCreateIssue(freezers, gitHub), "calendar_create_event", calendarCreateEvent(freezers),
+				"email_create_draft", emailCreateDraft(freezers));
+	}
+
+	static ToolHandler dealCreate(Supplier<@Nullable ActionFreezer> freezers, DealStore deals) {
+		return (call) -> {
+			WriteArguments args = new WriteArguments(call.arguments());
+			Map<String, Object> frozen = new LinkedHashMap<>();
+			frozen.put("name", args.text("name", 200));
+			frozen.put("company", args.text("company", 200));
+			long amount = args.raw()
+				.optionalLong("amount")
+				.orElseThrow(() -> new ToolArgumentException("amount", "it is required"));
+			if (amount < 0 || amount > MAX_AMOUNT) {
+				throw new ToolArgumentException("amount",
+						"it must be between 0 and " + MAX_AMOUNT + ", but was " + amount);
+			}
+			frozen.put("amount", amount);
+			String stage = args.optionalText("stage", 40).map((text) -> text.toLowerCase(Locale.ROOT)).orElse("lead");
+			if (DealStage.fromWireName(stage).isEmpty()) {
+				throw new ToolArgumentException("stage",
+						"it must be one of " + DealStage.wireNames() + ", but was " + stage);
+			}
+			frozen.put("stage", stage);
+			String currency = args.optionalText("currency", 3)
+				.map((text) -> text.toUpperCase(Locale.ROOT))
+				.orElse("USD");
+			if (!CURRENCY.matcher(currency).matches()) {
+				throw new ToolArgumentException("currency",
+						"it must be an ISO 4217 code such as USD, but was " + currency);
+			}
+			frozen.put("currency", currency);
+			List<String> contacts = args.texts("contact_ids", 20, 64);
+			frozen.put("contact_ids", contacts);
+			Optional<Double> confidence = args.confidence();
+			String user = call.caller().user();
+			return Flux.fromIterable(contacts)
+				.concatMap((id) -> deals.findContact(user, id)
+					.switchIfEmpty(Mono.error(() -> new ToolArgumentException("contact_ids",
+							"no contact with id " + id + " exists for you; contact_search finds contacts"))))
+				.then(Mono.defer(() -> freeze(freezers, call, Risk.LOW, frozen, confidence)));
+		};
+	}
+
+	static ToolHandler githubCreateIssue(Supplier<@Nullable ActionFreezer> freezers, WebClientGitHub gitHub) {
+		return (call) -> {
+			WriteArguments args = new WriteArguments(call.arguments());
+			Repository repo = Repository.parse("repo", args.text("repo", 201));
+			Map<String, Object> frozen = new LinkedHashMap<>();
+			frozen.put("repo", repo.toString());
+			frozen.put("title", args.line("title", 256));
+			args.optionalBody("body", 65536).ifPresent((body) -> frozen.put("body", body));
+			List<String> labels = args.texts("labels", 10, 50);
+			if (!labels.isEmpty()) {
+				frozen.put("labels", labels);
+			}
+			Optional<Double> confidence = args.confidence();
+			return gitHubRisk(gitHub, call, repo).flatMap((risk) -> freeze(freezers, call, risk, frozen, confidence));
+		};
+	}
+
+	/**
+	 * LOW for a private repository of the user's own account or organisations; MEDIUM for
+	 * a public one or another account's (an exfiltration path), and when GitHub cannot
+	 * tell (fail closed). A repository the account cannot see is refused at once.
+	 */
+	static Mono<Risk> gitHubRisk(WebClientGitHub gitHub, ToolCall call, Repository repo) {
+		return gitHub.isOwnPrivateRepository(call.caller(), repo)
+			.map((own) -> own ? Risk.LOW : Risk.MEDIUM)
+			.onErrorResume((ex) -> {
+				logger.debug("Could not look up repository {}; counting it as MEDIUM risk: {}", repo, ex.getMessage());
+				return Mono.just(Risk.MEDIUM);
+			})
+			.switchIfEmpty(Mono.error(() -> new ToolFailure("GitHub found no repository " + repo
+					+ ", or the connected account cannot see it; check the repo argument. Nothing was queued.")));
+	}
+
+	static ToolHandler calendarCreateEvent(Supplier<@Nullable ActionFreezer> freezers) {
+		return (call) -> {
+			WriteArguments args = new WriteArguments(call.arguments());
+			Map<String, Object> frozen = new LinkedHashMap<>();
+			frozen.put("summary", args.line("summary", 300));
+			Instant start = args.instant("start");
+			Instant end = args.instant("end");
+			if (!end.isAfter(start)) {
+				throw new ToolArgumentException("end", "it must be after start (" + start + "), but was " + end);
+			}
+			frozen.put("start", DateTimeFormatter.ISO_INSTANT.format(start));
+			frozen.put("end", DateTimeFormatter.ISO_INSTANT.format(end));
+			args.optionalBody("description", 8000).ifPresent((text) -> frozen.put("description", text));
+			args.optionalText("location", 500).ifPresent((text) -> frozen.put("location", text));
+			List<String> attendees = args.emails("attendees", 0, 50);
+			if (!attendees.isEmpty()) {
+				frozen.put("attendees", attendees);
+			}
+			Optional<Double> confidence = args.confidence();
+			// DESIGN §5: inviting attendees sends mail to other people.
+			Risk risk = attendees.isEmpty() ? Risk.LOW : Risk.MEDIUM;
+			return freeze(freezers, call, risk, frozen, confidence);
+		};
+	}
+
+	static ToolHandler emailCreateDraft(Supplier<@Nullable ActionFreezer> freezers) {
+		return (call) -> {
+			WriteArguments args = new WriteArguments(call.arguments());
+			Map<String, Object> frozen = new LinkedHashMap<>();
+			frozen.put("to", args.emails("to", 1, 50));
+			List<String> cc = args.emails("cc", 0, 50);
+			if (!cc.isEmpty()) {
+				frozen.put("cc", cc);
+			}
+			List<String> bcc = args.emails("bcc", 0, 50);
+			if (!bcc.isEmpty()) {
+				frozen.put("bcc", bcc);
+			}
+			frozen.put("subject", args.line("subject", 998));
+			frozen.put("body", args.optionalBody("body", 100_000)
+				.orElseThrow(() -> new ToolArgumentException("body", "it is required")));
+			args.optionalText("thread_id", 200).ifPresent((thread) -> frozen.put("thread_id", thread));
+			Optional<Double> confidence = args.confidence();
+			return freeze(freezers, call, Risk.LOW, frozen, confidence);
+		};
+	}
+
+	/**
+	 * Freezes a write and answers it pending.
+	 */
+	static Mono<Map<String, Object>> freeze(Supplier<@Nullable ActionFreezer> freezers, ToolCall call, Risk risk,
+			Map<String, Object> arguments, Optional<Double> confidence) {
+		ActionFreezer freezer = freezers.get();
+		if (freezer == null) {
+			return Mono.error(new ToolFailure(call.tool().name()
+					+ " cannot be queued for approval yet: the approval engine is not available in this Countersign build. Nothing was done."));
+		}
+		SubmitRequest request = SubmitRequest.batch(call.caller().user(), call.caller().agent(),
+				call.tool().descriptor(), arguments, Map.of(), confidence.orElse(null));
+		if (risk != request.risk()) {
+			request = request.withRisk(risk);
+		}
+		return freezer.submit(request)
+			.map(WriteTools::pending)
+			.onErrorMap(TooManyPendingActionsException.class, (ex) -> new ToolFailure(ex.getMessage() + "."));
+	}
+
+	static Map<String, Object> pending(Action action) {
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("status", "pending_approval");
+		answer.put("action_id", action.id());
+		if (action.batchId() != null) {
+			answer.put("batch_id", action.batchId());
+		}
+		answer.put("approve_by", DateTimeFormatter.ISO_INSTANT.format(action.approveBy()));
+		answer.put("message", PENDING_MESSAGE);
+		return answer;
+	}
+
+}

@@ -1,0 +1,217 @@
+package dev.countersign.server.approval;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import dev.countersign.ciba.BackchannelAuthenticationRequest;
+import dev.countersign.ciba.CibaOutcome;
+import dev.countersign.ciba.CibaStartOutcomeUnknownException;
+import dev.countersign.ciba.CibaStartRejectedException;
+import dev.countersign.ciba.CibaUnavailableException;
+import dev.countersign.ciba.PollResult;
+import dev.countersign.policy.action.Action;
+import dev.countersign.policy.action.ActionStatus;
+import dev.countersign.policy.approval.Batch;
+import dev.countersign.policy.approval.BatchStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ApprovalLoopTests {
+
+	private final Engine engine = new Engine();
+
+	private final Fakes.ScriptedChannel channel = new Fakes.ScriptedChannel();
+
+	private final ApprovalLoop loop = this.engine.loop(this.channel);
+
+	@Test
+	void tickWhenWindowEndsThenOneRequestForTheBatchWithDetails() {
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1"));
+		Action mail = Engine.email();
+		this.engine.insert(mail);
+		tick();
+		assertThat(this.channel.starts).isEmpty();
+
+		this.engine.clock.advance(Duration.ofSeconds(30));
+		tick();
+
+		assertThat(this.channel.starts).hasSize(1);
+		BackchannelAuthenticationRequest request = this.channel.starts.get(0);
+		Batch batch = batchOf(mail);
+		assertThat(request.user()).isEqualTo(Engine.USER);
+		assertThat(request.scope()).isEqualTo("openid");
+		assertThat(request.audience()).isEqualTo(Engine.AUDIENCE);
+		assertThat(request.requestedExpiry()).isEqualTo(Duration.ofSeconds(300));
+		assertThat(request.bindingMessage()).endsWith("#" + batch.shortCode());
+		assertThat(request.authorizationDetails()).contains(batch.digest()).contains("(1 external)");
+		assertThat(batch.status()).isEqualTo(BatchStatus.REQUESTED);
+		assertThat(batch.authReqId()).isEqualTo("req-1");
+	}
+
+	@Test
+	void tickWhenApprovedThenBatchRunsOnce() {
+		Action mail = Engine.email();
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1"))
+			.polling(new PollResult.Pending(Duration.ofSeconds(5)), approvedWhenPolled());
+		requestFor(mail);
+
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+		assertThat(this.engine.action(mail).status()).isEqualTo(ActionStatus.BATCHED);
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+		StepVerifier.create(this.loop.executions()).verifyComplete();
+
+		assertThat(this.engine.action(mail).status()).isEqualTo(ActionStatus.SUCCEEDED);
+		assertThat(this.engine.writer.calls(mail.id())).isEqualTo(1);
+		assertThat(batchOf(mail).status()).isEqualTo(BatchStatus.APPROVED);
+	}
+
+	@Test
+	void tickWhenDeniedThenAllDeniedAndWriterNeverCalled() {
+		Action mail = Engine.email();
+		Action deal = Engine.deal();
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1"))
+			.polling(new CibaOutcome.Denied("The end-user denied the authorization request or it has been expired"));
+		requestFor(mail, deal);
+
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+
+		assertThat(batchOf(mail).status()).isEqualTo(BatchStatus.DENIED);
+		for (Action action : List.of(mail, deal)) {
+			assertThat(this.engine.action(action).status()).isEqualTo(ActionStatus.DENIED);
+			assertThat(this.engine.action(action).reason()).isEqualTo(ApprovalLoop.DENIED);
+		}
+		assertThat(this.engine.writer.totalCalls()).isZero();
+	}
+
+	@Test
+	void tickWhenExpiredThenAllExpired() {
+		Action deal = Engine.deal();
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1")).polling(new CibaOutcome.Expired(null));
+		requestFor(deal);
+
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+
+		assertThat(batchOf(deal).status()).isEqualTo(BatchStatus.EXPIRED);
+		assertThat(this.engine.action(deal).status()).isEqualTo(ActionStatus.EXPIRED);
+		assertThat(this.engine.writer.totalCalls()).isZero();
+	}
+
+	@Test
+	void tickWhenPollFailsWithOAuthErrorThenFailedNamingTheCode() {
+		Action deal = Engine.deal();
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1"))
+			.polling(new CibaOutcome.Failed("invalid_grant", null, 400));
+		requestFor(deal);
+
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+
+		assertThat(this.engine.action(deal).status()).isEqualTo(ActionStatus.FAILED);
+		assertThat(this.engine.action(deal).reason()).contains("invalid_grant");
+	}
+
+	@Test
+	void tickWhenStartRejectedForMissingEnrolmentThenActionsFailedNamingTheReason() {
+		Action deal = Engine.deal();
+		this.channel.starting(new CibaStartRejectedException("invalid_request",
+				"User does not have an enrolled Guardian factor", 400));
+
+		requestFor(deal);
+
+		assertThat(batchOf(deal).status()).isEqualTo(BatchStatus.FAILED);
+		assertThat(this.engine.action(deal).status()).isEqualTo(ActionStatus.FAILED);
+		assertThat(this.engine.action(deal).reason()).contains("invalid_request")
+			.contains("User does not have an enrolled Guardian factor");
+	}
+
+	@Test
+	void tickWhenStartOutcomeUnknownThenNotRetriedBeforeTheNextWindow() {
+		Action deal = Engine.deal();
+		this.channel.starting(new CibaStartOutcomeUnknownException("read timed out", OptionalInt.empty(), null),
+				Fakes.ScriptedChannel.started("req-2"));
+		requestFor(deal);
+		assertThat(batchOf(deal).status()).isEqualTo(BatchStatus.OPEN);
+
+		this.engine.clock.advance(Duration.ofSeconds(29));
+		tick();
+		assertThat(this.channel.starts).hasSize(1);
+
+		this.engine.clock.advance(Duration.ofSeconds(1));
+		tick();
+		assertThat(this.channel.starts).hasSize(2);
+		assertThat(batchOf(deal).authReqId()).isEqualTo("req-2");
+	}
+
+	@Test
+	void tickWhenCibaUnavailableWhilePollingThenStateKeptAndPollingResumes() {
+		Action deal = Engine.deal();
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1"))
+			.polling(new CibaUnavailableException("token endpoint answered HTTP 503; poll again later",
+					OptionalInt.of(503), null, null), approvedWhenPolled());
+		requestFor(deal);
+
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+		assertThat(batchOf(deal).status()).isEqualTo(BatchStatus.REQUESTED);
+		assertThat(this.engine.action(deal).status()).isEqualTo(ActionStatus.BATCHED);
+
+		this.engine.clock.advance(Duration.ofSeconds(1));
+		tick();
+		assertThat(this.channel.polls).hasSize(1);
+
+		this.engine.clock.advance(Duration.ofSeconds(4));
+		tick();
+		StepVerifier.create(this.loop.executions()).verifyComplete();
+		assertThat(this.channel.polls).containsExactly("req-1", "req-1");
+		assertThat(this.engine.action(deal).status()).isEqualTo(ActionStatus.SUCCEEDED);
+	}
+
+	@Test
+	void tickWhenSlowDownThenTheLongerIntervalIsKept() {
+		Action deal = Engine.deal();
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1"))
+			.polling(new PollResult.SlowDown(Duration.ofSeconds(10)), new PollResult.Pending(Duration.ofSeconds(10)));
+		requestFor(deal);
+
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+		assertThat(this.channel.polls).hasSize(1);
+		this.engine.clock.advance(Duration.ofSeconds(5));
+		tick();
+
+		assertThat(this.channel.pollIntervals()).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10));
+	}
+
+	/** Inserts the actions, lets the batch window pass and ticks: the request starts. */
+	private void requestFor(Action... actions) {
+		this.engine.insert(actions);
+		this.engine.clock.advance(Duration.ofSeconds(30));
+		tick();
+	}
+
+	/** The approval token is issued when the user approves, after the request. */
+	private Function<String, PollResult> approvedWhenPolled() {
+		return (authReqId) -> this.engine.approval();
+	}
+
+	private void tick() {
+		StepVerifier.create(this.loop.tick()).verifyComplete();
+	}
+
+	private Batch batchOf(Action action) {
+		String batchId = this.engine.action(action).batchId();
+		return this.engine.batches.find(action.user(), batchId).block();
+	}
+
+}

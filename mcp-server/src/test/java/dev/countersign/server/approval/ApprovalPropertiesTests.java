@@ -1,0 +1,76 @@
+package dev.countersign.server.approval;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.countersign.policy.approval.ApprovalConfig;
+import dev.countersign.policy.approval.BatchSigner;
+import dev.countersign.server.auth.InvalidConfigurationException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ApprovalPropertiesTests {
+
+	private static final String KEY = "0123456789abcdef0123456789abcdef";
+
+	@Test
+	void whenNothingSetThenDefaults() {
+		ApprovalProperties properties = properties(null, null, null);
+		assertThat(properties.toConfig()).isEqualTo(ApprovalConfig.defaults());
+		assertThat(properties.effectiveRequestedExpiry()).isEqualTo(Duration.ofSeconds(300));
+		assertThat(properties.effectivePollPeriod()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.hasSigningKey()).isFalse();
+	}
+
+	@Test
+	void requestedExpiryWhenAbove300ThenRefusedNamingTheSetting() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> properties(Duration.ofSeconds(301), null, null).effectiveRequestedExpiry())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("countersign.approval.requested-expiry"));
+	}
+
+	@Test
+	void signerWhenKeysConfiguredThenSignsWithOneAndVerifiesWithAll() {
+		String old = "old-key-0123456789abcdef0123456789";
+		BatchSigner previous = BatchSigner.of("k0", old.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		BatchSigner signer = properties(null, KEY, Map.of("k0", old)).signer();
+		BatchSigner.Signature signature = previous.sign("d".repeat(64));
+		assertThat(signer.signingKeyId()).isEqualTo("k1");
+		assertThat(signer.verify("d".repeat(64), signature.keyId(), signature.mac())).isTrue();
+	}
+
+	@Test
+	void signerWhenKeyTooShortThenRefusedWithoutEchoingIt() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> properties(null, "short-secret", null).signer())
+			.withMessageContaining("countersign.approval.signing-key")
+			.withMessageNotContaining("short-secret");
+		assertThat(properties(null, KEY, null).toString()).doesNotContain(KEY);
+	}
+
+	@Test
+	void writeSubjectWhenRefreshTokenThenRefusedAsNotSupportedYet() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> new WriteSubjectProperties("refresh-token").requireSupported())
+			.withMessageContaining("countersign.vault.write-subject")
+			.withMessageContaining("not supported yet");
+		new WriteSubjectProperties(null).requireSupported();
+		new WriteSubjectProperties("ciba-token").requireSupported();
+	}
+
+	@Test
+	void cibaWhenClientIdMissingThenRefusedNamingTheSetting() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> new CibaProperties(null, "secret", null).requireClientId())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("countersign.ciba.client-id"));
+		assertThat(new CibaProperties("id", "secret-value", null).toString()).doesNotContain("secret-value");
+	}
+
+	private static ApprovalProperties properties(Duration expiry, String key, Map<String, String> verify) {
+		return new ApprovalProperties(null, null, null, expiry, null, null, key, null, verify, null);
+	}
+
+}
