@@ -1,15 +1,8 @@
 package dev.countersign.examples.sandbox;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -24,9 +17,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.env.Environment;
+import dev.countersign.server.tool.ToolCatalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +33,6 @@ class PhonePageBrowserIT {
 
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 	private static RunningSandbox sandbox;
 
 	private static WebDriver browser;
@@ -52,7 +42,7 @@ class PhonePageBrowserIT {
 		assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
 			.as("Debian's chromium and chromium-driver must be installed (.ci/run installs them)")
 			.isTrue();
-		sandbox = RunningSandbox.start();
+		sandbox = RunningSandbox.start("--countersign.approval.batch-window=1s");
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -72,55 +62,34 @@ class PhonePageBrowserIT {
 	}
 
 	@Test
-	void phoneShowsTheRequestAndApprovesItOnTap() throws Exception {
-		String authReqId = startRequest("phone-user", "Countersign: 2 actions - 1 email, 1 github #7K2Q",
-				List.of("1. [low confidence] email_send: 2 recipients (1 external), subject 'Renewal'",
-						"2. github_create_issue: ada-lovelace/analytical-engine: issue '<script>alert(1)</script>'"));
-		browser.get(sandbox.baseUrl() + "/sandbox/phone");
-		WebElement card = new WebDriverWait(browser, Duration.ofSeconds(10))
-			.until((driver) -> driver.findElement(By.cssSelector("article.card[data-id='" + authReqId + "']")));
-		assertThat(card.findElement(By.cssSelector(".code")).getText()).isEqualTo("7K2Q");
-		List<WebElement> lines = card.findElements(By.cssSelector("ul.details li"));
-		assertThat(lines).hasSize(2);
-		assertThat(lines.get(0).getAttribute("class")).contains("low");
-		assertThat(lines.get(1).getText()).contains("<script>alert(1)</script>");
-		assertThat(browser.findElements(By.tagName("script"))
-			.stream()
-			.map((script) -> script.getAttribute("innerHTML"))
-			.collect(Collectors.joining())).doesNotContain("alert(1)");
+	void phoneShowsTheBatchAndApprovingItRunsTheWrites() throws Exception {
+		try (SandboxAgent agent = SandboxAgent.connect(sandbox, "phone-user")) {
+			String issue = agent.queue("github_create_issue", Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title",
+					"<script>alert(1)</script> drift", "confidence", 0.9));
+			String event = agent.queue("calendar_create_event", Map.of("summary", "Pipeline review", "start",
+					"2026-12-01T15:00:00Z", "end", "2026-12-01T15:30:00Z", "confidence", 0.3));
 
-		card.findElement(By.cssSelector("button.approve")).click();
-		new WebDriverWait(browser, Duration.ofSeconds(10)).until(
-				(driver) -> driver.findElements(By.cssSelector("article.card[data-id='" + authReqId + "']")).isEmpty());
-		assertThat(sandbox.bean(CibaRequests.class).find(authReqId).orElseThrow().status())
-			.isEqualTo(CibaRequests.Status.APPROVED);
-	}
+			browser.get(sandbox.baseUrl() + "/sandbox/phone?user=phone-user");
+			WebElement card = new WebDriverWait(browser, Duration.ofSeconds(20)).until(
+					(driver) -> driver.findElements(By.cssSelector("article.card")).stream().findFirst().orElse(null));
+			String message = card.findElement(By.cssSelector(".message")).getText();
+			String code = card.findElement(By.cssSelector(".code")).getText();
+			assertThat(message).startsWith("Countersign: 2 actions").endsWith("#" + code);
+			List<WebElement> lines = card.findElements(By.cssSelector("ul.details li"));
+			assertThat(lines).hasSize(2);
+			// The low-confidence write is listed first and flagged.
+			assertThat(lines.get(0).getAttribute("class")).contains("low");
+			assertThat(lines.get(0).getText()).contains("calendar_create_event");
+			assertThat(lines.get(1).getText()).contains("<script>alert(1)</script>");
+			assertThat(browser.findElements(By.tagName("script"))
+				.stream()
+				.map((script) -> script.getAttribute("innerHTML"))
+				.collect(Collectors.joining())).doesNotContain("alert(1)");
 
-	private static String startRequest(String user, String bindingMessage, List<String> lines) throws Exception {
-		Environment environment = sandbox.bean(Environment.class);
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("type", "urn:auth0:schemas:authorization-details:v1:countersign-batch");
-		details.put("properties", lines);
-		Map<String, String> form = new LinkedHashMap<>();
-		form.put("client_id", environment.getProperty("countersign.ciba.client-id"));
-		form.put("client_secret", environment.getProperty(SandboxVaultSecret.CIBA_PROPERTY));
-		form.put("scope", "openid");
-		form.put("audience", sandbox.mcpUrl());
-		form.put("login_hint",
-				"{\"format\":\"iss_sub\",\"iss\":\"" + sandbox.baseUrl() + "/auth0/\",\"sub\":\"auth0|" + user + "\"}");
-		form.put("binding_message", bindingMessage);
-		form.put("authorization_details", JSON.writeValueAsString(List.of(details)));
-		String body = form.entrySet()
-			.stream()
-			.map((entry) -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
-			.collect(Collectors.joining("&"));
-		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/auth0/bc-authorize"))
-				.header("Content-Type", "application/x-www-form-urlencoded")
-				.POST(HttpRequest.BodyPublishers.ofString(body))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return JSON.readTree(response.body()).get("auth_req_id").asString();
+			card.findElement(By.cssSelector("button.approve")).click();
+			assertThat(agent.awaitFinal(issue, Duration.ofSeconds(40))).isEqualTo("succeeded");
+			assertThat(agent.awaitFinal(event, Duration.ofSeconds(40))).isEqualTo("succeeded");
+		}
 	}
 
 }

@@ -8,14 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +45,7 @@ class SandboxWritesIT {
 	@Test
 	void threeWritesFromThreeAreasOnePushApproveThenAllSucceedOnce() throws Exception {
 		String user = "writer";
-		McpSyncClient agent = client(user);
-		try {
+		try (SandboxAgent agent = SandboxAgent.connect(sandbox, user)) {
 			List<String> ids = queueThreeWrites(agent);
 			JsonNode request = awaitPhoneRequest(user);
 			assertThat(request.get("binding_message").asString()).startsWith("Countersign: 3 actions");
@@ -61,7 +53,7 @@ class SandboxWritesIT {
 			long exchangesBefore = vault.exchangeCount(user, "github") + vault.exchangeCount(user, "google-oauth2");
 			decide(request.get("auth_req_id").asString(), "approve");
 			for (String id : ids) {
-				assertThat(awaitFinal(agent, id)).as(id).isEqualTo("succeeded");
+				assertThat(agent.awaitFinal(id, Duration.ofSeconds(40))).as(id).isEqualTo("succeeded");
 			}
 			ProviderWrites writes = sandbox.bean(ProviderWrites.class);
 			assertThat(writes.count(user, ProviderWrites.GITHUB_ISSUE)).isEqualTo(1);
@@ -72,73 +64,43 @@ class SandboxWritesIT {
 			assertThat(
 					vault.exchangeCount(user, "github") + vault.exchangeCount(user, "google-oauth2") - exchangesBefore)
 				.isEqualTo(2);
-			JsonNode issues = call(agent, "github_list_issues", Map.of("repo", ToolCatalog.EXAMPLE_REPO));
+			JsonNode issues = agent.call("github_list_issues", Map.of("repo", ToolCatalog.EXAMPLE_REPO));
 			assertThat(issues.get("issues").findValuesAsString("title")).contains("Countersign e2e issue");
-		}
-		finally {
-			agent.closeGracefully();
 		}
 	}
 
 	@Test
 	void deniedBatchThenAllDeniedAndNothingWritten() throws Exception {
 		String user = "denier";
-		McpSyncClient agent = client(user);
-		try {
+		try (SandboxAgent agent = SandboxAgent.connect(sandbox, user)) {
 			List<String> ids = queueThreeWrites(agent);
 			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "deny");
 			for (String id : ids) {
-				assertThat(awaitFinal(agent, id)).as(id).isEqualTo("denied");
+				assertThat(agent.awaitFinal(id, Duration.ofSeconds(40))).as(id).isEqualTo("denied");
 			}
 			assertThat(sandbox.bean(ProviderWrites.class).total(user)).isZero();
-		}
-		finally {
-			agent.closeGracefully();
 		}
 	}
 
 	@Test
 	void sameWriteTwiceThenOneAction() {
-		McpSyncClient agent = client("repeater");
-		try {
+		try (SandboxAgent agent = SandboxAgent.connect(sandbox, "repeater")) {
 			Map<String, Object> args = Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "Only once");
-			String first = pending(agent, "github_create_issue", args);
-			String second = pending(agent, "github_create_issue", args);
+			String first = agent.queue("github_create_issue", args);
+			String second = agent.queue("github_create_issue", args);
 			assertThat(second).isEqualTo(first);
 		}
-		finally {
-			agent.closeGracefully();
-		}
 	}
 
-	private static List<String> queueThreeWrites(McpSyncClient agent) {
+	private static List<String> queueThreeWrites(SandboxAgent agent) {
 		return List.of(
-				pending(agent, "github_create_issue",
+				agent.queue("github_create_issue",
 						Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "Countersign e2e issue")),
-				pending(agent, "calendar_create_event",
+				agent.queue("calendar_create_event",
 						Map.of("summary", "Pipeline review", "start", "2026-12-01T15:00:00Z", "end",
 								"2026-12-01T15:30:00Z")),
-				pending(agent, "deal_create",
+				agent.queue("deal_create",
 						Map.of("name", "Analytics add-on", "company", "Northwind Traders", "amount", 1200)));
-	}
-
-	private static String pending(McpSyncClient agent, String tool, Map<String, Object> args) {
-		JsonNode result = call(agent, tool, args);
-		assertThat(result.get("status").asString()).as(tool).isEqualTo("pending_approval");
-		return result.get("action_id").asString();
-	}
-
-	private static String awaitFinal(McpSyncClient agent, String actionId) throws InterruptedException {
-		Instant deadline = Instant.now().plusSeconds(40);
-		String status = "";
-		while (Instant.now().isBefore(deadline)) {
-			status = call(agent, "action_status", Map.of("action_id", actionId)).get("status").asString();
-			if (List.of("succeeded", "failed", "unknown", "denied", "expired", "cancelled").contains(status)) {
-				return status;
-			}
-			Thread.sleep(250);
-		}
-		return status;
 	}
 
 	private static JsonNode awaitPhoneRequest(String user) throws Exception {
@@ -165,28 +127,6 @@ class SandboxWritesIT {
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
-	}
-
-	private static McpSyncClient client(String user) {
-		McpSyncClient client = McpClient
-			.sync(HttpClientStreamableHttpTransport.builder(sandbox.baseUrl())
-				.endpoint("/mcp")
-				.requestBuilder(HttpRequest.newBuilder()
-					.header("Authorization", "Bearer " + sandbox.agentToken("agent=writer-agent&user=" + user)))
-				.build())
-			.requestTimeout(Duration.ofSeconds(30))
-			.build();
-		client.initialize();
-		return client;
-	}
-
-	private static JsonNode call(McpSyncClient client, String tool, Map<String, Object> args) {
-		CallToolResult result = client.callTool(new CallToolRequest(tool, args));
-		assertThat(result.isError())
-			.as(tool + ": "
-					+ result.content().stream().map((c) -> ((TextContent) c).text()).collect(Collectors.joining()))
-			.isFalse();
-		return JSON.valueToTree(result.structuredContent());
 	}
 
 }

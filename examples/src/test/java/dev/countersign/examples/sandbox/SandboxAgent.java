@@ -1,0 +1,103 @@
+package dev.countersign.examples.sandbox;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An agent on the sandbox: the MCP Java SDK client over Streamable HTTP with a sandbox
+ * token for one user, and the few steps write tests repeat.
+ */
+final class SandboxAgent implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final List<String> FINAL = List.of("succeeded", "failed", "unknown", "denied", "expired",
+			"cancelled");
+
+	private final McpSyncClient client;
+
+	private SandboxAgent(McpSyncClient client) {
+		this.client = client;
+	}
+
+	static SandboxAgent connect(RunningSandbox sandbox, String user) {
+		McpSyncClient client = McpClient
+			.sync(HttpClientStreamableHttpTransport.builder(sandbox.baseUrl())
+				.endpoint("/mcp")
+				.requestBuilder(HttpRequest.newBuilder()
+					.header("Authorization", "Bearer " + sandbox.agentToken("agent=writer-agent&user=" + user)))
+				.build())
+			.requestTimeout(Duration.ofSeconds(30))
+			.build();
+		client.initialize();
+		return new SandboxAgent(client);
+	}
+
+	/**
+	 * Calls a tool that must succeed.
+	 * @param tool the tool
+	 * @param args its arguments
+	 * @return the structured result
+	 */
+	JsonNode call(String tool, Map<String, Object> args) {
+		CallToolResult result = this.client.callTool(new CallToolRequest(tool, args));
+		assertThat(result.isError()).as(tool + ": " + text(result)).isFalse();
+		return JSON.valueToTree(result.structuredContent());
+	}
+
+	/**
+	 * Queues a write.
+	 * @param tool the write tool
+	 * @param args its arguments
+	 * @return the action id of the pending write
+	 */
+	String queue(String tool, Map<String, Object> args) {
+		JsonNode result = call(tool, args);
+		assertThat(result.get("status").asString()).as(tool).isEqualTo("pending_approval");
+		return result.get("action_id").asString();
+	}
+
+	/**
+	 * Follows an action with {@code action_status} until it ends.
+	 * @param actionId the action
+	 * @param within how long to wait
+	 * @return its final status, or the last one seen
+	 */
+	String awaitFinal(String actionId, Duration within) throws InterruptedException {
+		Instant deadline = Instant.now().plus(within);
+		String status = "";
+		while (Instant.now().isBefore(deadline)) {
+			status = call("action_status", Map.of("action_id", actionId)).get("status").asString();
+			if (FINAL.contains(status)) {
+				return status;
+			}
+			Thread.sleep(250);
+		}
+		return status;
+	}
+
+	static String text(CallToolResult result) {
+		return result.content().stream().map((c) -> ((TextContent) c).text()).collect(Collectors.joining());
+	}
+
+	@Override
+	public void close() {
+		this.client.closeGracefully();
+	}
+
+}
