@@ -30,6 +30,7 @@ import dev.countersign.policy.approval.BatchStore;
 import dev.countersign.policy.approval.Batcher;
 import dev.countersign.policy.approval.InMemoryBatchStore;
 import dev.countersign.server.auth.AuthProperties;
+import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.auth.InvalidConfigurationException;
 import dev.countersign.vault.TokenVaultClient;
 
@@ -40,6 +41,8 @@ import dev.countersign.vault.TokenVaultClient;
  * {@code countersign.ciba.client-id} or {@code client-secret} is missing, when
  * {@code countersign.approval.requested-expiry} is above 300 s, or when
  * {@code countersign.vault.write-subject} is {@code refresh-token} (not supported yet).
+ * The loop and the executor record each step through the {@link ApprovalAudit} of
+ * {@code dev.countersign.server.audit.AuditConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
 public class ApprovalConfiguration {
@@ -137,18 +140,18 @@ public class ApprovalConfiguration {
 	@Bean
 	BatchExecutor batchExecutor(ActionStore actions, BatchStore batches, BatchSigner signer,
 			ApprovalTokenValidator validator, TokenVaultClient vault, ObjectProvider<ProviderWriter> writers,
-			ApprovalConfig config, Clock clock, WriteSubjectProperties writeSubject) {
+			ApprovalConfig config, Clock clock, WriteSubjectProperties writeSubject, ApprovalAudit audit) {
 		writeSubject.requireSupported();
 		return new BatchExecutor(actions, batches, signer, validator, vault, writers.orderedStream().toList(), config,
-				clock);
+				clock, audit);
 	}
 
 	@Bean(destroyMethod = "stop")
 	ApprovalLoop approvalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
 			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, AuthProperties auth,
-			ApprovalProperties properties, ApprovalConfig config, Clock clock) {
+			ApprovalProperties properties, ApprovalConfig config, Clock clock, ApprovalAudit audit) {
 		return new ApprovalLoop(actions, batches, batcher, freezer, channel, presentation, executor,
-				auth.requireAudience(), properties.effectiveRequestedExpiry(), config, clock);
+				auth.requireAudience(), properties.effectiveRequestedExpiry(), config, clock, audit);
 	}
 
 	@Bean

@@ -41,6 +41,8 @@ import dev.countersign.policy.approval.Batch;
 import dev.countersign.policy.approval.BatchStatus;
 import dev.countersign.policy.approval.BatchStore;
 import dev.countersign.policy.approval.Batcher;
+import dev.countersign.policy.audit.AuditEventType;
+import dev.countersign.server.audit.ApprovalAudit;
 
 /**
  * The approval loop (DESIGN §4 steps 3-6). Each {@link #tick()}:
@@ -63,7 +65,10 @@ import dev.countersign.policy.approval.Batcher;
  * Ticks never overlap: a tick asked for while one runs does nothing. Intervals and start
  * times live in this instance's memory; a batch found {@code REQUESTED} without them (a
  * restart, another replica) is polled at the default interval. Logs name users, batches
- * and error codes, never a token. Thread-safe.
+ * and error codes, never a token. Each step is recorded in the user's audit chain after
+ * its state change ({@link ApprovalAudit}: EXPIRED actions, BATCHED with a checkpoint,
+ * CIBA_REQUESTED, DENIED, EXPIRED or FAILED batches; the executor records the rest).
+ * Thread-safe.
  *
  * <p>
  * <b>External recipients</b> (shown on the phone): a recipient counts as internal only
@@ -114,6 +119,8 @@ public final class ApprovalLoop {
 
 	private final BatchOutcomes outcomes;
 
+	private final ApprovalAudit audit;
+
 	private final AtomicBoolean ticking = new AtomicBoolean();
 
 	private final ConcurrentMap<String, Poll> polls = new ConcurrentHashMap<>();
@@ -141,6 +148,30 @@ public final class ApprovalLoop {
 	public ApprovalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
 			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, String audience,
 			Duration requestedExpiry, ApprovalConfig config, Clock clock) {
+		this(actions, batches, batcher, freezer, channel, presentation, executor, audience, requestedExpiry, config,
+				clock, ApprovalAudit.none());
+	}
+
+	/**
+	 * Creates the loop, recording its steps in the audit trail; nothing runs until
+	 * {@link #start(Duration)} or {@link #tick()}.
+	 * @param actions the action store
+	 * @param batches the batch store
+	 * @param batcher closes and paces batches
+	 * @param freezer expires overdue actions
+	 * @param channel asks the user and polls for the answer
+	 * @param presentation what the phone shows
+	 * @param executor runs approved batches
+	 * @param audience Countersign's API identifier, the {@code audience} of the request
+	 * @param requestedExpiry the {@code requested_expiry}, at most 300 s
+	 * @param config the approval settings (the batch window, for holding a batch back)
+	 * @param clock the clock
+	 * @param audit records each step; never fails
+	 */
+	public ApprovalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
+			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, String audience,
+			Duration requestedExpiry, ApprovalConfig config, Clock clock, ApprovalAudit audit) {
+		this.audit = Objects.requireNonNull(audit, "audit must not be null");
 		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.batches = Objects.requireNonNull(batches, "batches must not be null");
 		this.batcher = Objects.requireNonNull(batcher, "batcher must not be null");
@@ -194,6 +225,7 @@ public final class ApprovalLoop {
 			}
 			Instant now = this.clock.instant();
 			return this.freezer.expireOverdue(now)
+				.concatMap(this.audit::actionEnded)
 				.then()
 				.then(this.actions.findUsers(EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED))
 					.flatMap((user) -> user(user, now).onErrorResume((ex) -> {
@@ -218,7 +250,7 @@ public final class ApprovalLoop {
 	}
 
 	private Mono<Void> user(String user, Instant now) {
-		return this.batcher.tick(user, now).then(ask(user, now)).then(poll(user, now));
+		return this.batcher.tick(user, now).concatMap(this.audit::batched).then(ask(user, now)).then(poll(user, now));
 	}
 
 	private Mono<Void> ask(String user, Instant now) {
@@ -229,7 +261,7 @@ public final class ApprovalLoop {
 			List<Action> waiting = batched(batch, stored);
 			if (waiting.isEmpty()) {
 				// every action was cancelled or expired: nothing to ask for
-				return this.outcomes.end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
+				return end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
 			}
 			return start(batch, waiting, now);
 		})).then();
@@ -253,7 +285,7 @@ public final class ApprovalLoop {
 				String reason = "approval could not be requested (" + ex.error() + ")"
 						+ ((ex.errorDescription() != null) ? ": " + ex.errorDescription() : "");
 				logger.warn("Batch {} of user {} failed: {}", batch.id(), batch.user(), reason);
-				return this.outcomes.end(batch, BatchStatus.FAILED, ActionStatus.FAILED, reason);
+				return end(batch, BatchStatus.FAILED, ActionStatus.FAILED, reason);
 			})
 			.onErrorResume(CibaException.class, (ex) -> {
 				// CIBA Core §7.1 / DESIGN §4 step 4: a push may have been sent; never
@@ -271,7 +303,7 @@ public final class ApprovalLoop {
 			this.polls.put(requested.id(),
 					new Poll(started.authReqId(), started.interval(), startedAt.plus(started.interval())));
 			logger.info("Approval of batch {} of user {} requested", batch.id(), batch.user());
-		});
+		}).flatMap((requested) -> this.audit.cibaRequested(requested).thenReturn(requested));
 	}
 
 	private Mono<Void> poll(String user, Instant now) {
@@ -317,16 +349,27 @@ public final class ApprovalLoop {
 		if (result instanceof CibaOutcome.Denied) {
 			// DESIGN §4 step 5: access_denied means denied OR expired
 			logger.info("Batch {} of user {} denied or expired on the phone", batch.id(), batch.user());
-			return this.outcomes.end(batch, BatchStatus.DENIED, ActionStatus.DENIED, DENIED);
+			return end(batch, BatchStatus.DENIED, ActionStatus.DENIED, DENIED);
 		}
 		if (result instanceof CibaOutcome.Expired) {
 			logger.info("Batch {} of user {} expired", batch.id(), batch.user());
-			return this.outcomes.end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
+			return end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
 		}
 		CibaOutcome.Failed failed = (CibaOutcome.Failed) result;
 		logger.warn("Approval of batch {} of user {} failed: {}", batch.id(), batch.user(), failed.error());
-		return this.outcomes.end(batch, BatchStatus.FAILED, ActionStatus.FAILED,
+		return end(batch, BatchStatus.FAILED, ActionStatus.FAILED,
 				"the approval request failed (" + failed.error() + ")");
+	}
+
+	/** Ends the batch, then records how it ended (only when this call ended it). */
+	private Mono<Batch> end(Batch batch, BatchStatus batchStatus, ActionStatus actionStatus, String reason) {
+		AuditEventType type = switch (batchStatus) {
+			case DENIED -> AuditEventType.DENIED;
+			case EXPIRED -> AuditEventType.EXPIRED;
+			default -> AuditEventType.FAILED;
+		};
+		return this.outcomes.end(batch, batchStatus, actionStatus, reason)
+			.flatMap((ended) -> this.audit.batchEnded(type, ended, reason).thenReturn(ended));
 	}
 
 	private void runDetached(Batch batch, String authReqId, CibaOutcome.Approved approved) {

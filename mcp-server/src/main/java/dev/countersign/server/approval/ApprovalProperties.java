@@ -127,6 +127,17 @@ public record ApprovalProperties(@Nullable Duration batchWindow, @Nullable Integ
 	 * than 32 bytes, or a verify key reuses the signing key's id
 	 */
 	public BatchSigner signer() {
+		return BatchSigner.of(keys(), effectiveSigningKeyId());
+	}
+
+	/**
+	 * The configured keys by id: the signing key under {@link #effectiveSigningKeyId()}
+	 * and every verify key. The audit checkpoints are signed with the same keys.
+	 * @return a fresh copy, signing key first
+	 * @throws InvalidConfigurationException when no signing key is set, a key is shorter
+	 * than 32 bytes, or a verify key reuses the signing key's id
+	 */
+	public Map<String, byte[]> keys() {
 		if (!hasSigningKey()) {
 			throw new InvalidConfigurationException("countersign.approval.signing-key",
 					"the batch signing key is not set (raw text, at least " + BatchSigner.MIN_KEY_BYTES + " bytes)");
@@ -144,7 +155,7 @@ public record ApprovalProperties(@Nullable Duration batchWindow, @Nullable Integ
 				keys.put(keyId, key(setting, text));
 			});
 		}
-		return BatchSigner.of(keys, id);
+		return keys;
 	}
 
 	private static byte[] key(String setting, @Nullable String text) {

@@ -34,7 +34,9 @@ import dev.countersign.policy.approval.BatchStatus;
 import dev.countersign.policy.approval.BatchStore;
 import dev.countersign.policy.approval.BatchVerification;
 import dev.countersign.policy.approval.BatchVerifier;
+import dev.countersign.policy.audit.AuditEventType;
 import dev.countersign.policy.tool.ToolDescriptor;
+import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.vault.ProviderToken;
 import dev.countersign.vault.TokenExchangeRequest;
 import dev.countersign.vault.TokenVaultClient;
@@ -63,7 +65,11 @@ import dev.countersign.vault.TokenVaultClient;
  * closed before it started. A write is NEVER retried.</li>
  * </ol>
  * Provider tokens live in local variables of one execution only: never stored, logged or
- * returned. Logs name batches, actions and reasons, never a token. Thread-safe.
+ * returned. Logs name batches, actions and reasons, never a token. Each step is recorded
+ * in the user's audit chain after its state change ({@link ApprovalAudit}): FAILED (token
+ * refused) or TAMPERING_REFUSED for a refused batch, APPROVED once claimed, EXCHANGE_DONE
+ * per connection (its name only), then EXECUTED, FAILED, UNKNOWN or EXPIRED per action.
+ * Thread-safe.
  *
  * <pre>{@code
  * if (pollResult instanceof CibaOutcome.Approved approved) {
@@ -116,8 +122,10 @@ public final class BatchExecutor {
 
 	private final BatchOutcomes outcomes;
 
+	private final ApprovalAudit audit;
+
 	/**
-	 * Creates the executor.
+	 * Creates the executor, recording nothing in the audit trail.
 	 * @param actions the action store
 	 * @param batches the batch store
 	 * @param signer the batch signer holding the configured keys
@@ -130,6 +138,26 @@ public final class BatchExecutor {
 	 */
 	public BatchExecutor(ActionStore actions, BatchStore batches, BatchSigner signer, ApprovalTokenValidator validator,
 			TokenVaultClient vault, List<ProviderWriter> writers, ApprovalConfig config, Clock clock) {
+		this(actions, batches, signer, validator, vault, writers, config, clock, ApprovalAudit.none());
+	}
+
+	/**
+	 * Creates the executor.
+	 * @param actions the action store
+	 * @param batches the batch store
+	 * @param signer the batch signer holding the configured keys
+	 * @param validator validates the CIBA access token
+	 * @param vault exchanges the CIBA access token for provider tokens
+	 * @param writers the writers; each tool is run by at most one
+	 * @param config the approval settings (the execution window)
+	 * @param clock the clock
+	 * @param audit records each step; never fails
+	 * @throws IllegalArgumentException when two writers claim the same tool
+	 */
+	public BatchExecutor(ActionStore actions, BatchStore batches, BatchSigner signer, ApprovalTokenValidator validator,
+			TokenVaultClient vault, List<ProviderWriter> writers, ApprovalConfig config, Clock clock,
+			ApprovalAudit audit) {
+		this.audit = Objects.requireNonNull(audit, "audit must not be null");
 		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.batches = Objects.requireNonNull(batches, "batches must not be null");
 		this.signer = Objects.requireNonNull(signer, "signer must not be null");
@@ -189,7 +217,7 @@ public final class BatchExecutor {
 			.flatMap((check) -> {
 				if (check.jwt() == null) {
 					logger.warn("Batch {} of user {} refused: {}", batch.id(), batch.user(), check.problem());
-					return refuse(batch, TOKEN_REFUSED);
+					return refuse(batch, AuditEventType.FAILED, TOKEN_REFUSED);
 				}
 				return verify(batch, approvedAuthReqId, approved, check.jwt());
 			});
@@ -199,7 +227,7 @@ public final class BatchExecutor {
 		String echoed = echoedDigestProblem(batch, approved.authorizationDetails());
 		if (echoed != null) {
 			logger.warn("Possible tampering: batch {} of user {} refused: {}", batch.id(), batch.user(), echoed);
-			return refuse(batch, OTHER_REQUEST);
+			return refuse(batch, AuditEventType.TAMPERING_REFUSED, OTHER_REQUEST, OTHER_REQUEST + " (" + echoed + ")");
 		}
 		return this.actions.findByBatch(batch.user(), batch.id()).collectList().flatMap((stored) -> {
 			// DESIGN §4 step 6: recompute every digest and verify both HMACs.
@@ -209,12 +237,15 @@ public final class BatchExecutor {
 						tampered.check(), tampered.reason());
 				boolean otherRequest = tampered.check() == BatchVerification.Check.AUTH_REQ_ID
 						|| tampered.check() == BatchVerification.Check.AUTH_REQ_SIGNATURE;
-				return refuse(batch, otherRequest ? OTHER_REQUEST : TAMPERED);
+				String reason = otherRequest ? OTHER_REQUEST : TAMPERED;
+				return refuse(batch, AuditEventType.TAMPERING_REFUSED, reason,
+						reason + " (" + tampered.check() + ": " + tampered.reason() + ")");
 			}
 			return this.batches
 				.transition(batch.user(), batch.id(), BatchStatus.REQUESTED, batch.version(),
 						(current) -> current.withStatus(BatchStatus.APPROVED))
-				.flatMap((claimed) -> run(claimed, inBatchOrder(batch, stored), approved.accessToken(), jwt))
+				.flatMap((claimed) -> this.audit.approved(claimed)
+					.then(run(claimed, inBatchOrder(batch, stored), approved.accessToken(), jwt)))
 				.switchIfEmpty(Mono.defer(() -> {
 					logger.info("Batch {} of user {} was claimed by another runner; nothing ran here", batch.id(),
 							batch.user());
@@ -244,7 +275,7 @@ public final class BatchExecutor {
 			.filter((connection) -> !OWN_CONNECTIONS.contains(connection))
 			.forEach(connections::add);
 		return Flux.fromIterable(connections)
-			.flatMap((connection) -> exchange(cibaToken, connection))
+			.flatMap((connection) -> exchange(batch, cibaToken, connection))
 			.collectMap(Exchange::connection)
 			.flatMap((exchanges) -> Flux.fromIterable(waiting)
 				.concatMap((action) -> approve(action, exchanges.get(action.connection())))
@@ -252,12 +283,14 @@ public final class BatchExecutor {
 				.then(this.batches.find(batch.user(), batch.id())));
 	}
 
-	private Mono<Exchange> exchange(String cibaToken, String connection) {
+	private Mono<Exchange> exchange(Batch batch, String cibaToken, String connection) {
 		// DESIGN §3 Writes (write-subject=ciba-token): the approved CIBA token is the
 		// subject.
 		return Mono.fromCallable(() -> this.vault.exchange(TokenExchangeRequest.of(cibaToken, connection)))
 			.subscribeOn(Schedulers.boundedElastic())
 			.map((token) -> new Exchange(connection, token, null))
+			// the connection's name only, NEVER the token
+			.flatMap((done) -> this.audit.exchangeDone(batch, connection).thenReturn(done))
 			.onErrorResume((ex) -> {
 				String problem = "the token exchange for " + connection + " failed: "
 						+ Objects.requireNonNullElse(ex.getMessage(), ex.getClass().getSimpleName());
@@ -277,6 +310,7 @@ public final class BatchExecutor {
 			return this.actions
 				.transition(action.user(), action.id(), ActionStatus.BATCHED, action.version(),
 						(current) -> current.moveTo(ActionStatus.FAILED, now).withReason(problem))
+				.flatMap(this.audit::actionEnded)
 				.then(Mono.empty());
 		}
 		return this.actions.transition(action.user(), action.id(), ActionStatus.BATCHED, action.version(),
@@ -292,9 +326,10 @@ public final class BatchExecutor {
 		return Mono.defer(() -> {
 			Instant now = this.clock.instant();
 			if (!now.isBefore(deadline)) {
-				return this.actions.transition(approved.user(), approved.id(), ActionStatus.APPROVED,
-						approved.version(),
-						(current) -> current.moveTo(ActionStatus.EXPIRED, now).withReason(WINDOW_CLOSED));
+				return this.actions
+					.transition(approved.user(), approved.id(), ActionStatus.APPROVED, approved.version(),
+							(current) -> current.moveTo(ActionStatus.EXPIRED, now).withReason(WINDOW_CLOSED))
+					.flatMap((expired) -> this.audit.actionEnded(expired).thenReturn(expired));
 			}
 			// compare-and-set: a lost race means another runner has it; skip
 			return this.actions
@@ -316,11 +351,21 @@ public final class BatchExecutor {
 					executing.version(),
 					(current) -> current.moveTo(written.status(), this.clock.instant())
 						.withReason(written.reason())
-						.withResult(written.result())));
+						.withResult(written.result())))
+			.flatMap((done) -> this.audit.actionEnded(done).thenReturn(done));
 	}
 
-	private Mono<Batch> refuse(Batch batch, String reason) {
-		return this.outcomes.end(batch, BatchStatus.FAILED, ActionStatus.FAILED, reason);
+	private Mono<Batch> refuse(Batch batch, AuditEventType type, String reason) {
+		return refuse(batch, type, reason, reason);
+	}
+
+	/**
+	 * Fails the batch and its actions with {@code reason}, then records {@code type} with
+	 * {@code audited} (which may say more than the actions show).
+	 */
+	private Mono<Batch> refuse(Batch batch, AuditEventType type, String reason, String audited) {
+		return this.outcomes.end(batch, BatchStatus.FAILED, ActionStatus.FAILED, reason)
+			.flatMap((ended) -> this.audit.batchEnded(type, ended, audited).thenReturn(ended));
 	}
 
 	private static List<Action> inBatchOrder(Batch batch, List<Action> stored) {

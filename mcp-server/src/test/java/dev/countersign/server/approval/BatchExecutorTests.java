@@ -300,7 +300,7 @@ class BatchExecutorTests {
 	}
 
 	/** An action store a tamperer writes to directly, around the compare-and-set. */
-	private static final class TamperingStore implements ActionStore {
+	static final class TamperingStore implements ActionStore {
 
 		private final ActionStore delegate;
 

@@ -34,11 +34,18 @@ import dev.countersign.policy.approval.BatchStore;
 import dev.countersign.policy.approval.Batcher;
 import dev.countersign.policy.approval.InMemoryBatchStore;
 import dev.countersign.policy.approval.TestBatches;
+import dev.countersign.policy.audit.AuditConfig;
+import dev.countersign.policy.audit.AuditTrail;
+import dev.countersign.policy.audit.CheckpointSigner;
+import dev.countersign.policy.audit.InMemoryAuditStore;
 import dev.countersign.policy.tool.ToolDescriptor;
+import dev.countersign.server.audit.ApprovalAudit;
+import dev.countersign.server.audit.AuditConfiguration;
 
 /**
- * The approval engine over in-memory stores, a mutable clock, fakes and a real
- * {@link ApprovalTokenValidator} with a test signing key.
+ * The approval engine over in-memory stores, a mutable clock, fakes, a real
+ * {@link ApprovalTokenValidator} with a test signing key, and an audit trail whose anchor
+ * logs to {@link AuditConfiguration#ANCHOR_LOGGER}.
  */
 final class Engine {
 
@@ -68,6 +75,15 @@ final class Engine {
 
 	final ApprovalTokenValidator validator;
 
+	final InMemoryAuditStore auditStore = new InMemoryAuditStore();
+
+	final AuditTrail trail = new AuditTrail(this.auditStore, CheckpointSigner.ephemeral("k1"),
+			(checkpoint) -> org.slf4j.LoggerFactory.getLogger(AuditConfiguration.ANCHOR_LOGGER)
+				.info("{}", checkpoint.toJsonLine()),
+			AuditConfig.defaults(), this.clock);
+
+	final ApprovalAudit audit = new ApprovalAudit(this.trail);
+
 	final BatchExecutor executor;
 
 	Engine() {
@@ -82,14 +98,14 @@ final class Engine {
 		this.validator = new ApprovalTokenValidator(decoder(), ISSUER, AUDIENCE, CIBA_CLIENT, this.clock,
 				Duration.ofSeconds(5));
 		this.executor = new BatchExecutor(actions, this.batches, TestBatches.SIGNER, this.validator, this.vault,
-				List.of(this.writer), config, this.clock);
+				List.of(this.writer), config, this.clock, this.audit);
 	}
 
 	ApprovalLoop loop(ApprovalChannel channel) {
 		return new ApprovalLoop(this.actions, this.batches, this.batcher,
 				new ActionFreezer(this.actions, this.config, this.clock, IdGenerator.ulid(this.clock)), channel,
 				new BatchPresentation(BindingMessageProfile.AUTH0), this.executor, AUDIENCE, Duration.ofSeconds(300),
-				this.config, this.clock);
+				this.config, this.clock, this.audit);
 	}
 
 	static Action email() {

@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
+import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.tool.ToolCall;
 import dev.countersign.server.tool.ToolFailure;
 import dev.countersign.server.tool.ToolHandler;
@@ -26,7 +27,8 @@ import dev.countersign.server.tool.ToolHandlers;
 /**
  * {@code action_status}, {@code list_pending_actions} and {@code cancel_action}: the
  * calling agent's view of its own writes. Cancelling needs no approval: it can only take
- * away a write that has not run.
+ * away a write that has not run. A cancel is recorded as CANCELLED (actor: the agent) in
+ * the user's audit chain after the action moved; a failed append never undoes it.
  */
 @Configuration(proxyBeanMethods = false)
 public class GovernanceTools {
@@ -34,9 +36,9 @@ public class GovernanceTools {
 	private static final Set<ActionStatus> WAITING = EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED);
 
 	@Bean
-	ToolHandlers governanceToolHandlers(ActionStore store, Clock clock) {
+	ToolHandlers governanceToolHandlers(ActionStore store, Clock clock, ApprovalAudit audit) {
 		return () -> Map.of("action_status", status(store), "list_pending_actions", pending(store), "cancel_action",
-				cancel(store, clock));
+				cancel(store, clock, audit));
 	}
 
 	static ToolHandler status(ActionStore store) {
@@ -62,6 +64,10 @@ public class GovernanceTools {
 	}
 
 	static ToolHandler cancel(ActionStore store, Clock clock) {
+		return cancel(store, clock, ApprovalAudit.none());
+	}
+
+	static ToolHandler cancel(ActionStore store, Clock clock, ApprovalAudit audit) {
 		return (call) -> own(store, call).flatMap((action) -> {
 			if (!WAITING.contains(action.status())) {
 				return Mono.error(new ToolFailure("Action " + action.id() + " is " + wireStatus(action.status())
@@ -73,6 +79,7 @@ public class GovernanceTools {
 							.withReason("cancelled by the agent"))
 				.switchIfEmpty(Mono.error(() -> new ToolFailure("Action " + action.id()
 						+ " changed while it was being cancelled; call action_status to see where it stands.")))
+				.flatMap((cancelled) -> audit.actionEnded(cancelled).thenReturn(cancelled))
 				.map(GovernanceTools::action);
 		});
 	}

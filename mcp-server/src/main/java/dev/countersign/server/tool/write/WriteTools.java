@@ -20,12 +20,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.countersign.policy.action.Action;
+import dev.countersign.policy.action.ActionDigest;
 import dev.countersign.policy.approval.ActionFreezer;
 import dev.countersign.policy.approval.SubmitRequest;
 import dev.countersign.policy.approval.TooManyPendingActionsException;
+import dev.countersign.policy.audit.AuditEventDraft;
 import dev.countersign.policy.deal.DealStage;
 import dev.countersign.policy.deal.DealStore;
 import dev.countersign.policy.tool.Risk;
+import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.tool.ToolArgumentException;
 import dev.countersign.server.tool.ToolCall;
 import dev.countersign.server.tool.ToolFailure;
@@ -48,9 +51,18 @@ import dev.countersign.server.tool.github.WebClientGitHub;
  * strictly parsed, calendar times re-emitted as UTC instants, deal stage {@code lead} and
  * currency {@code USD} when omitted. None of these writes needs a precondition:
  * {@code calendar_create_event}'s event id is derived from the action id when it runs.
+ *
+ * <p>
+ * Audit: each newly frozen action is recorded as FROZEN (actor: the agent; tool, digest,
+ * risk, confidence). The entry is built and screened before the action is stored; if that
+ * fails the call is a tool error and nothing is queued. Once stored, the action stands: a
+ * failed append is logged at ERROR by {@link ApprovalAudit} and the call answers pending.
  */
 @Configuration(proxyBeanMethods = false)
 public class WriteTools {
+
+	/** What a write answers when its FROZEN audit entry cannot be made. */
+	public static final String NOT_RECORDED_MESSAGE = " could not be recorded in the audit trail; nothing was queued.";
 
 	/** What a pending answer tells the agent to do next. */
 	public static final String PENDING_MESSAGE = "Held for the user's approval on their phone; call action_status with action_id to follow it.";
@@ -65,14 +77,19 @@ public class WriteTools {
 	 * The handlers, over the approval engine's freezer.
 	 */
 	@Bean
-	ToolHandlers writeToolHandlers(ActionFreezer freezer, DealStore deals, WebClientGitHub gitHub) {
+	ToolHandlers writeToolHandlers(ActionFreezer freezer, DealStore deals, WebClientGitHub gitHub,
+			ApprovalAudit audit) {
 		Supplier<@Nullable ActionFreezer> freezers = () -> freezer;
-		return () -> Map.of("deal_create", dealCreate(freezers, deals), "github_create_issue",
-				githubCreateIssue(freezers, gitHub), "calendar_create_event", calendarCreateEvent(freezers),
-				"email_create_draft", emailCreateDraft(freezers));
+		return () -> Map.of("deal_create", dealCreate(freezers, deals, audit), "github_create_issue",
+				githubCreateIssue(freezers, gitHub, audit), "calendar_create_event",
+				calendarCreateEvent(freezers, audit), "email_create_draft", emailCreateDraft(freezers, audit));
 	}
 
 	static ToolHandler dealCreate(Supplier<@Nullable ActionFreezer> freezers, DealStore deals) {
+		return dealCreate(freezers, deals, ApprovalAudit.none());
+	}
+
+	static ToolHandler dealCreate(Supplier<@Nullable ActionFreezer> freezers, DealStore deals, ApprovalAudit audit) {
 		return (call) -> {
 			WriteArguments args = new WriteArguments(call.arguments());
 			Map<String, Object> frozen = new LinkedHashMap<>();
@@ -108,11 +125,16 @@ public class WriteTools {
 				.concatMap((id) -> deals.findContact(user, id)
 					.switchIfEmpty(Mono.error(() -> new ToolArgumentException("contact_ids",
 							"no contact with id " + id + " exists for you; contact_search finds contacts"))))
-				.then(Mono.defer(() -> freeze(freezers, call, Risk.LOW, frozen, confidence)));
+				.then(Mono.defer(() -> freeze(freezers, audit, call, Risk.LOW, frozen, confidence)));
 		};
 	}
 
 	static ToolHandler githubCreateIssue(Supplier<@Nullable ActionFreezer> freezers, WebClientGitHub gitHub) {
+		return githubCreateIssue(freezers, gitHub, ApprovalAudit.none());
+	}
+
+	static ToolHandler githubCreateIssue(Supplier<@Nullable ActionFreezer> freezers, WebClientGitHub gitHub,
+			ApprovalAudit audit) {
 		return (call) -> {
 			WriteArguments args = new WriteArguments(call.arguments());
 			Repository repo = Repository.parse("repo", args.text("repo", 201));
@@ -125,7 +147,8 @@ public class WriteTools {
 				frozen.put("labels", labels);
 			}
 			Optional<Double> confidence = args.confidence();
-			return gitHubRisk(gitHub, call, repo).flatMap((risk) -> freeze(freezers, call, risk, frozen, confidence));
+			return gitHubRisk(gitHub, call, repo)
+				.flatMap((risk) -> freeze(freezers, audit, call, risk, frozen, confidence));
 		};
 	}
 
@@ -146,6 +169,10 @@ public class WriteTools {
 	}
 
 	static ToolHandler calendarCreateEvent(Supplier<@Nullable ActionFreezer> freezers) {
+		return calendarCreateEvent(freezers, ApprovalAudit.none());
+	}
+
+	static ToolHandler calendarCreateEvent(Supplier<@Nullable ActionFreezer> freezers, ApprovalAudit audit) {
 		return (call) -> {
 			WriteArguments args = new WriteArguments(call.arguments());
 			Map<String, Object> frozen = new LinkedHashMap<>();
@@ -166,11 +193,15 @@ public class WriteTools {
 			Optional<Double> confidence = args.confidence();
 			// DESIGN §5: inviting attendees sends mail to other people.
 			Risk risk = attendees.isEmpty() ? Risk.LOW : Risk.MEDIUM;
-			return freeze(freezers, call, risk, frozen, confidence);
+			return freeze(freezers, audit, call, risk, frozen, confidence);
 		};
 	}
 
 	static ToolHandler emailCreateDraft(Supplier<@Nullable ActionFreezer> freezers) {
+		return emailCreateDraft(freezers, ApprovalAudit.none());
+	}
+
+	static ToolHandler emailCreateDraft(Supplier<@Nullable ActionFreezer> freezers, ApprovalAudit audit) {
 		return (call) -> {
 			WriteArguments args = new WriteArguments(call.arguments());
 			Map<String, Object> frozen = new LinkedHashMap<>();
@@ -188,15 +219,15 @@ public class WriteTools {
 				.orElseThrow(() -> new ToolArgumentException("body", "it is required")));
 			args.optionalText("thread_id", 200).ifPresent((thread) -> frozen.put("thread_id", thread));
 			Optional<Double> confidence = args.confidence();
-			return freeze(freezers, call, Risk.LOW, frozen, confidence);
+			return freeze(freezers, audit, call, Risk.LOW, frozen, confidence);
 		};
 	}
 
 	/**
-	 * Freezes a write and answers it pending.
+	 * Freezes a write, records it FROZEN and answers it pending.
 	 */
-	static Mono<Map<String, Object>> freeze(Supplier<@Nullable ActionFreezer> freezers, ToolCall call, Risk risk,
-			Map<String, Object> arguments, Optional<Double> confidence) {
+	static Mono<Map<String, Object>> freeze(Supplier<@Nullable ActionFreezer> freezers, ApprovalAudit audit,
+			ToolCall call, Risk risk, Map<String, Object> arguments, Optional<Double> confidence) {
 		ActionFreezer freezer = freezers.get();
 		if (freezer == null) {
 			return Mono.error(new ToolFailure(call.tool().name()
@@ -207,7 +238,19 @@ public class WriteTools {
 		if (risk != request.risk()) {
 			request = request.withRisk(risk);
 		}
+		AuditEventDraft draft;
+		try {
+			// fail closed while nothing is stored yet
+			draft = audit.frozenDraft(request, ActionDigest.of(request.tool().name(), request.arguments(),
+					request.preconditions(), request.user(), request.agent()));
+		}
+		catch (IllegalArgumentException ex) {
+			logger.error("The FROZEN audit entry of a {} call could not be made: {}", call.tool().name(),
+					ex.getMessage());
+			return Mono.error(new ToolFailure(call.tool().name() + NOT_RECORDED_MESSAGE));
+		}
 		return freezer.submit(request)
+			.flatMap((action) -> audit.frozen(action, draft).thenReturn(action))
 			.map(WriteTools::pending)
 			.onErrorMap(TooManyPendingActionsException.class, (ex) -> new ToolFailure(ex.getMessage() + "."));
 	}

@@ -19,9 +19,16 @@ import dev.countersign.policy.action.IdGenerator;
 import dev.countersign.policy.action.InMemoryActionStore;
 import dev.countersign.policy.approval.ActionFreezer;
 import dev.countersign.policy.approval.ApprovalConfig;
+import dev.countersign.policy.audit.AuditConfig;
+import dev.countersign.policy.audit.AuditEvent;
+import dev.countersign.policy.audit.AuditEventType;
+import dev.countersign.policy.audit.AuditTrail;
+import dev.countersign.policy.audit.CheckpointSigner;
+import dev.countersign.policy.audit.InMemoryAuditStore;
 import dev.countersign.policy.deal.DemoDeals;
 import dev.countersign.policy.deal.InMemoryDealStore;
 import dev.countersign.policy.tool.Risk;
+import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.provider.FakeProviderTokens;
 import dev.countersign.server.provider.ProviderHttp;
 import dev.countersign.server.provider.ToolCalls;
@@ -124,6 +131,33 @@ class WriteToolsTests {
 			.contains(entry("name", "Analytics add-on"), entry("company", "Northwind Traders"), entry("stage", "lead"),
 					entry("currency", "USD"), entry("contact_ids", List.of("C-2001")));
 		assertThat(((Number) action.arguments().get("amount")).longValue()).isEqualTo(1200);
+	}
+
+	@Test
+	void dealCreateWhenFrozenThenRecordedOnceAsFrozenByTheAgent() {
+		InMemoryAuditStore store = new InMemoryAuditStore();
+		ApprovalAudit audit = new ApprovalAudit(
+				new AuditTrail(store, CheckpointSigner.ephemeral("k1"), (checkpoint) -> {
+				}, AuditConfig.defaults(), this.clock));
+		ToolHandler handler = WriteTools.dealCreate(() -> this.freezer, this.deals, audit);
+		Map<String, Object> arguments = Map.of("name", "Analytics add-on", "company", "Northwind Traders", "amount",
+				1200, "confidence", 0.8);
+
+		Map<String, Object> first = answer(handler, call("deal_create", arguments));
+		this.clock.advance(Duration.ofSeconds(1));
+		Map<String, Object> again = answer(handler, call("deal_create", arguments));
+
+		assertThat(again.get("action_id")).isEqualTo(first.get("action_id"));
+		List<AuditEvent> events = store.read(ToolCalls.USER, 1, 10).collectList().block();
+		assertThat(events).singleElement().satisfies((event) -> {
+			assertThat(event.type()).isEqualTo(AuditEventType.FROZEN);
+			assertThat(event.actor()).isEqualTo("claude-desktop");
+			assertThat(event.actionId()).isEqualTo(first.get("action_id"));
+			assertThat(event.details()).containsEntry("tool", "deal_create")
+				.containsEntry("digest", stored(first).digest())
+				.containsEntry("risk", "LOW")
+				.containsKey("confidence");
+		});
 	}
 
 	@Test

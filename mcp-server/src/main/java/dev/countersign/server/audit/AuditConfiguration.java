@@ -1,0 +1,73 @@
+package dev.countersign.server.audit;
+
+import java.time.Clock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.countersign.policy.approval.BatchSigner;
+import dev.countersign.policy.audit.AuditConfig;
+import dev.countersign.policy.audit.AuditStore;
+import dev.countersign.policy.audit.AuditTrail;
+import dev.countersign.policy.audit.CheckpointSigner;
+import dev.countersign.policy.audit.InMemoryAuditStore;
+import dev.countersign.server.approval.ApprovalProperties;
+import dev.countersign.server.auth.InvalidConfigurationException;
+
+/**
+ * Wires the audit trail (DESIGN §8): the {@link AuditStore} (in memory unless another is
+ * defined), a {@link CheckpointSigner} over the same keys as the batch signer
+ * ({@code countersign.approval.signing-key}, {@code signing-key-id},
+ * {@code verify-keys}), and the {@link AuditTrail}, whose every checkpoint is written as
+ * one JSON line at INFO to the logger {@value #ANCHOR_LOGGER}: the anchor outside the
+ * store. Without a signing key the memory store gets a random checkpoint key made once
+ * per start; a shared store refuses to start, naming the setting.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AuditConfiguration {
+
+	/** The logger that receives every checkpoint's {@code toJsonLine()}. */
+	public static final String ANCHOR_LOGGER = "countersign.audit.anchor";
+
+	private static final Logger logger = LoggerFactory.getLogger(AuditConfiguration.class);
+
+	private static final Logger anchor = LoggerFactory.getLogger(ANCHOR_LOGGER);
+
+	@Bean
+	@ConditionalOnMissingBean
+	AuditStore auditStore() {
+		return new InMemoryAuditStore();
+	}
+
+	@Bean
+	CheckpointSigner checkpointSigner(ApprovalProperties properties, AuditStore store) {
+		if (properties.hasSigningKey()) {
+			return CheckpointSigner.of(properties.keys(), properties.effectiveSigningKeyId());
+		}
+		if (!(store instanceof InMemoryAuditStore)) {
+			throw new InvalidConfigurationException("countersign.approval.signing-key",
+					"a shared audit store needs a configured signing key (raw text, at least "
+							+ BatchSigner.MIN_KEY_BYTES + " bytes)");
+		}
+		// DESIGN §8: like the batch key, one per start on the memory store.
+		logger.warn("countersign.approval.signing-key is not set: audit checkpoints are signed with a random key "
+				+ "made for this start only (fine for the memory store; set it for any shared store)");
+		return CheckpointSigner.ephemeral(properties.effectiveSigningKeyId());
+	}
+
+	@Bean
+	AuditTrail auditTrail(AuditStore store, CheckpointSigner signer, Clock clock) {
+		return new AuditTrail(store, signer, (checkpoint) -> anchor.info("{}", checkpoint.toJsonLine()),
+				AuditConfig.defaults(), clock);
+	}
+
+	@Bean
+	ApprovalAudit approvalAudit(AuditTrail trail) {
+		return new ApprovalAudit(trail);
+	}
+
+}
