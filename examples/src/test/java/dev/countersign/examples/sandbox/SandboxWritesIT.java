@@ -83,6 +83,20 @@ class SandboxWritesIT {
 	}
 
 	@Test
+	void emailRecipientsOutsideTheUsersDomainAreCountedOnThePhone() throws Exception {
+		String user = "mailer";
+		try (SandboxAgent agent = SandboxAgent.connect(sandbox, user)) {
+			String id = agent.queue("email_create_draft",
+					Map.of("to", List.of(ToolCatalog.EXAMPLE_RECIPIENT), "cc", List.of(user + "@countersign.example"),
+							"subject", "Renewal proposal", "body", "Hi Grace, attached."));
+			JsonNode request = awaitPhoneRequest(user);
+			assertThat(request.get("authorization_details").toString()).contains("2 recipients (1 external)");
+			decide(request.get("auth_req_id").asString(), "deny");
+			assertThat(agent.awaitFinal(id, Duration.ofSeconds(40))).isEqualTo("denied");
+		}
+	}
+
+	@Test
 	void sameWriteTwiceThenOneAction() {
 		try (SandboxAgent agent = SandboxAgent.connect(sandbox, "repeater")) {
 			Map<String, Object> args = Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "Only once");

@@ -224,6 +224,16 @@ public class WriteTools {
 	}
 
 	/**
+	 * What makes the write mean what the user will see. An email is sent from the user's
+	 * own address: freezing it lets the phone tell the user's own domain from external
+	 * recipients.
+	 */
+	static Map<String, Object> preconditions(ToolCall call) {
+		String email = call.caller().email();
+		return (call.tool().name().startsWith("email_") && email != null) ? Map.of("from", email) : Map.of();
+	}
+
+	/**
 	 * Freezes a write, records it FROZEN and answers it pending.
 	 */
 	static Mono<Map<String, Object>> freeze(Supplier<@Nullable ActionFreezer> freezers, ApprovalAudit audit,
@@ -234,7 +244,7 @@ public class WriteTools {
 					+ " cannot be queued for approval yet: the approval engine is not available in this Countersign build. Nothing was done."));
 		}
 		SubmitRequest request = SubmitRequest.batch(call.caller().user(), call.caller().agent(),
-				call.tool().descriptor(), arguments, Map.of(), confidence.orElse(null));
+				call.tool().descriptor(), arguments, preconditions(call), confidence.orElse(null));
 		if (risk != request.risk()) {
 			request = request.withRisk(risk);
 		}
