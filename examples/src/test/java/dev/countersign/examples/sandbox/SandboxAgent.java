@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import io.modelcontextprotocol.client.McpClient;
@@ -12,6 +13,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,13 +38,19 @@ final class SandboxAgent implements AutoCloseable {
 	}
 
 	static SandboxAgent connect(RunningSandbox sandbox, String user) {
+		return connect(sandbox, user, (progress) -> {
+		});
+	}
+
+	static SandboxAgent connect(RunningSandbox sandbox, String user, Consumer<ProgressNotification> progress) {
 		McpSyncClient client = McpClient
 			.sync(HttpClientStreamableHttpTransport.builder(sandbox.baseUrl())
 				.endpoint("/mcp")
 				.requestBuilder(HttpRequest.newBuilder()
 					.header("Authorization", "Bearer " + sandbox.agentToken("agent=writer-agent&user=" + user)))
 				.build())
-			.requestTimeout(Duration.ofSeconds(30))
+			.requestTimeout(Duration.ofSeconds(60))
+			.progressConsumer(progress)
 			.build();
 		client.initialize();
 		return new SandboxAgent(client);
@@ -58,6 +66,17 @@ final class SandboxAgent implements AutoCloseable {
 		CallToolResult result = this.client.callTool(new CallToolRequest(tool, args));
 		assertThat(result.isError()).as(tool + ": " + text(result)).isFalse();
 		return JSON.valueToTree(result.structuredContent());
+	}
+
+	/**
+	 * Calls a tool with a progress token, as a client that accepts being held open does.
+	 * @param tool the tool
+	 * @param args its arguments
+	 * @return the result, error or not
+	 */
+	CallToolResult callWithProgress(String tool, Map<String, Object> args) {
+		return this.client
+			.callTool(CallToolRequest.builder().name(tool).arguments(args).progressToken("progress-" + tool).build());
 	}
 
 	/**

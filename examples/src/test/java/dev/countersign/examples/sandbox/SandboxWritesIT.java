@@ -8,7 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +98,26 @@ class SandboxWritesIT {
 			assertThat(request.get("authorization_details").toString()).contains("2 recipients (1 external)");
 			decide(request.get("auth_req_id").asString(), "deny");
 			assertThat(agent.awaitFinal(id, Duration.ofSeconds(40))).isEqualTo("denied");
+		}
+	}
+
+	@Test
+	void writeWithProgressTokenIsHeldOpenAndReturnsTheRealResult() throws Exception {
+		String user = "patient";
+		List<ProgressNotification> progress = new CopyOnWriteArrayList<>();
+		try (SandboxAgent agent = SandboxAgent.connect(sandbox, user, progress::add)) {
+			CompletableFuture<CallToolResult> held = CompletableFuture
+				.supplyAsync(() -> agent.callWithProgress("github_create_issue",
+						Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "Held open until approved")));
+			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "approve");
+			CallToolResult result = held.get(50, TimeUnit.SECONDS);
+			assertThat(result.isError()).as(SandboxAgent.text(result)).isFalse();
+			JsonNode content = JSON.valueToTree(result.structuredContent());
+			assertThat(content.get("status").asString()).isEqualTo("succeeded");
+			assertThat(content.get("result").get("issue").get("title").asString())
+				.isEqualTo("Held open until approved");
+			assertThat(progress).isNotEmpty();
+			assertThat(progress.get(0).message()).contains("pending_approval");
 		}
 	}
 

@@ -96,7 +96,12 @@ public class GovernanceTools {
 					"No action with id " + id + " exists for you; list_pending_actions shows your waiting writes.")));
 	}
 
-	static String wireStatus(ActionStatus status) {
+	/**
+	 * The status an agent sees: {@code pending_approval}, then the lower-case state name.
+	 * @param status the action's status
+	 * @return the wire name
+	 */
+	public static String wireStatus(ActionStatus status) {
 		return (status == ActionStatus.PENDING) ? "pending_approval" : status.name().toLowerCase(Locale.ROOT);
 	}
 

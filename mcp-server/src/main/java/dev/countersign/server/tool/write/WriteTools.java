@@ -2,6 +2,7 @@ package dev.countersign.server.tool.write;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.countersign.policy.action.ActionStore;
+import dev.countersign.server.mcp.McpProperties;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionDigest;
 import dev.countersign.policy.approval.ActionFreezer;
@@ -77,12 +80,14 @@ public class WriteTools {
 	 * The handlers, over the approval engine's freezer.
 	 */
 	@Bean
-	ToolHandlers writeToolHandlers(ActionFreezer freezer, DealStore deals, WebClientGitHub gitHub,
-			ApprovalAudit audit) {
+	ToolHandlers writeToolHandlers(ActionFreezer freezer, DealStore deals, WebClientGitHub gitHub, ApprovalAudit audit,
+			ActionStore actions, McpProperties mcp) {
 		Supplier<@Nullable ActionFreezer> freezers = () -> freezer;
-		return () -> Map.of("deal_create", dealCreate(freezers, deals, audit), "github_create_issue",
-				githubCreateIssue(freezers, gitHub, audit), "calendar_create_event",
-				calendarCreateEvent(freezers, audit), "email_create_draft", emailCreateDraft(freezers, audit));
+		ProgressHold hold = new ProgressHold(actions, mcp.effectiveMaxWait(), Duration.ofSeconds(1));
+		return () -> Map.of("deal_create", hold.around(dealCreate(freezers, deals, audit)), "github_create_issue",
+				hold.around(githubCreateIssue(freezers, gitHub, audit)), "calendar_create_event",
+				hold.around(calendarCreateEvent(freezers, audit)), "email_create_draft",
+				hold.around(emailCreateDraft(freezers, audit)));
 	}
 
 	static ToolHandler dealCreate(Supplier<@Nullable ActionFreezer> freezers, DealStore deals) {
