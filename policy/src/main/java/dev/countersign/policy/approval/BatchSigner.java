@@ -1,17 +1,7 @@
 package dev.countersign.policy.approval;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
 
@@ -42,24 +32,19 @@ import org.jspecify.annotations.Nullable;
 public final class BatchSigner {
 
 	/** The shortest key accepted, in bytes: the length of an HMAC-SHA256 output. */
-	public static final int MIN_KEY_BYTES = 32;
+	public static final int MIN_KEY_BYTES = HmacKeys.MIN_KEY_BYTES;
 
 	/** The key id when none is configured. */
 	public static final String DEFAULT_KEY_ID = "k1";
-
-	private static final String ALGORITHM = "HmacSHA256";
 
 	private static final String BATCH_LABEL = "countersign/batch/v1\n";
 
 	private static final String REQUEST_LABEL = "countersign/auth-req/v1\n";
 
-	private final Map<String, SecretKeySpec> keys;
+	private final HmacKeys keys;
 
-	private final String signingKeyId;
-
-	private BatchSigner(Map<String, SecretKeySpec> keys, String signingKeyId) {
+	private BatchSigner(HmacKeys keys) {
 		this.keys = keys;
-		this.signingKeyId = signingKeyId;
 	}
 
 	/**
@@ -71,26 +56,7 @@ public final class BatchSigner {
 	 * signing key is not among them
 	 */
 	public static BatchSigner of(Map<String, byte[]> keys, String signingKeyId) {
-		Objects.requireNonNull(keys, "keys must not be null");
-		Objects.requireNonNull(signingKeyId, "signingKeyId must not be null");
-		if (keys.isEmpty()) {
-			throw new IllegalArgumentException("keys must not be empty");
-		}
-		Map<String, SecretKeySpec> specs = new LinkedHashMap<>();
-		keys.forEach((id, key) -> {
-			Objects.requireNonNull(id, "key id must not be null");
-			Objects.requireNonNull(key, () -> "key " + id + " must not be null");
-			if (key.length < MIN_KEY_BYTES) {
-				throw new IllegalArgumentException(
-						"key " + id + " must be at least " + MIN_KEY_BYTES + " bytes, but was " + key.length);
-			}
-			specs.put(id, new SecretKeySpec(key.clone(), ALGORITHM));
-		});
-		if (!specs.containsKey(signingKeyId)) {
-			throw new IllegalArgumentException("signingKeyId must name one of the keys " + new TreeSet<>(specs.keySet())
-					+ ", but was " + signingKeyId);
-		}
-		return new BatchSigner(Map.copyOf(specs), signingKeyId);
+		return new BatchSigner(HmacKeys.of(keys, signingKeyId));
 	}
 
 	/**
@@ -111,9 +77,7 @@ public final class BatchSigner {
 	 * @return the signer
 	 */
 	public static BatchSigner ephemeral(String keyId) {
-		byte[] key = new byte[MIN_KEY_BYTES];
-		new SecureRandom().nextBytes(key);
-		return of(keyId, key);
+		return new BatchSigner(HmacKeys.ephemeral(keyId));
 	}
 
 	/**
@@ -121,7 +85,7 @@ public final class BatchSigner {
 	 * @return the key id
 	 */
 	public String signingKeyId() {
-		return this.signingKeyId;
+		return this.keys.signingKeyId();
 	}
 
 	/**
@@ -131,7 +95,7 @@ public final class BatchSigner {
 	 */
 	public Signature sign(String batchDigest) {
 		Objects.requireNonNull(batchDigest, "batchDigest must not be null");
-		return new Signature(this.signingKeyId, mac(this.signingKeyId, BATCH_LABEL + batchDigest));
+		return new Signature(this.keys.signingKeyId(), this.keys.sign(BATCH_LABEL + batchDigest));
 	}
 
 	/**
@@ -142,7 +106,7 @@ public final class BatchSigner {
 	 * @return true only when a configured key of that id made that mac over that digest
 	 */
 	public boolean verify(String batchDigest, String keyId, @Nullable String mac) {
-		return matches(keyId, BATCH_LABEL + batchDigest, mac);
+		return this.keys.verify(keyId, BATCH_LABEL + batchDigest, mac);
 	}
 
 	/**
@@ -156,7 +120,7 @@ public final class BatchSigner {
 	public Signature signRequest(String batchDigest, String authReqId) {
 		Objects.requireNonNull(batchDigest, "batchDigest must not be null");
 		Objects.requireNonNull(authReqId, "authReqId must not be null");
-		return new Signature(this.signingKeyId, mac(this.signingKeyId, requestMessage(batchDigest, authReqId)));
+		return new Signature(this.keys.signingKeyId(), this.keys.sign(requestMessage(batchDigest, authReqId)));
 	}
 
 	/**
@@ -168,7 +132,7 @@ public final class BatchSigner {
 	 * @return true only when a configured key of that id made that mac over that pair
 	 */
 	public boolean verifyRequest(String batchDigest, String authReqId, String keyId, @Nullable String mac) {
-		return matches(keyId, requestMessage(batchDigest, authReqId), mac);
+		return this.keys.verify(keyId, requestMessage(batchDigest, authReqId), mac);
 	}
 
 	private static String requestMessage(String batchDigest, String authReqId) {
@@ -176,36 +140,9 @@ public final class BatchSigner {
 		return REQUEST_LABEL + batchDigest + "\n" + authReqId;
 	}
 
-	private boolean matches(@Nullable String keyId, String message, @Nullable String mac) {
-		if (keyId == null || mac == null || !this.keys.containsKey(keyId)) {
-			return false;
-		}
-		byte[] given;
-		try {
-			given = Base64.getUrlDecoder().decode(mac);
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
-		byte[] expected = Base64.getUrlDecoder().decode(mac(keyId, message));
-		return MessageDigest.isEqual(expected, given);
-	}
-
-	private String mac(String keyId, String message) {
-		try {
-			Mac mac = Mac.getInstance(ALGORITHM);
-			mac.init(this.keys.get(keyId));
-			byte[] bytes = mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HMAC-SHA256 is not available", ex);
-		}
-	}
-
 	@Override
 	public String toString() {
-		return "BatchSigner[signingKeyId=" + this.signingKeyId + ", keyIds=" + new TreeSet<>(this.keys.keySet()) + "]";
+		return "BatchSigner[" + this.keys + "]";
 	}
 
 	/**

@@ -1,20 +1,11 @@
 package dev.countersign.policy.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import dev.countersign.policy.approval.BatchSigner;
+import dev.countersign.policy.approval.HmacKeys;
 
 /**
  * Makes and checks {@link AuditCheckpoint}s with HMAC-SHA256 (DESIGN §8).
@@ -38,17 +29,12 @@ import dev.countersign.policy.approval.BatchSigner;
  */
 public final class CheckpointSigner {
 
-	private static final String ALGORITHM = "HmacSHA256";
-
 	private static final String LABEL = "countersign/audit-checkpoint/v1\n";
 
-	private final Map<String, SecretKeySpec> keys;
+	private final HmacKeys keys;
 
-	private final String signingKeyId;
-
-	private CheckpointSigner(Map<String, SecretKeySpec> keys, String signingKeyId) {
+	private CheckpointSigner(HmacKeys keys) {
 		this.keys = keys;
-		this.signingKeyId = signingKeyId;
 	}
 
 	/**
@@ -61,26 +47,7 @@ public final class CheckpointSigner {
 	 * signing key is not among them
 	 */
 	public static CheckpointSigner of(Map<String, byte[]> keys, String signingKeyId) {
-		Objects.requireNonNull(keys, "keys must not be null");
-		Objects.requireNonNull(signingKeyId, "signingKeyId must not be null");
-		if (keys.isEmpty()) {
-			throw new IllegalArgumentException("keys must not be empty");
-		}
-		Map<String, SecretKeySpec> specs = new LinkedHashMap<>();
-		keys.forEach((id, key) -> {
-			Objects.requireNonNull(id, "key id must not be null");
-			Objects.requireNonNull(key, () -> "key " + id + " must not be null");
-			if (key.length < BatchSigner.MIN_KEY_BYTES) {
-				throw new IllegalArgumentException("key " + id + " must be at least " + BatchSigner.MIN_KEY_BYTES
-						+ " bytes, but was " + key.length);
-			}
-			specs.put(id, new SecretKeySpec(key.clone(), ALGORITHM));
-		});
-		if (!specs.containsKey(signingKeyId)) {
-			throw new IllegalArgumentException("signingKeyId must name one of the keys " + new TreeSet<>(specs.keySet())
-					+ ", but was " + signingKeyId);
-		}
-		return new CheckpointSigner(Map.copyOf(specs), signingKeyId);
+		return new CheckpointSigner(HmacKeys.of(keys, signingKeyId));
 	}
 
 	/**
@@ -101,9 +68,7 @@ public final class CheckpointSigner {
 	 * @return the signer
 	 */
 	public static CheckpointSigner ephemeral(String keyId) {
-		byte[] key = new byte[BatchSigner.MIN_KEY_BYTES];
-		new SecureRandom().nextBytes(key);
-		return of(keyId, key);
+		return new CheckpointSigner(HmacKeys.ephemeral(keyId));
 	}
 
 	/**
@@ -111,7 +76,7 @@ public final class CheckpointSigner {
 	 * @return the key id
 	 */
 	public String signingKeyId() {
-		return this.signingKeyId;
+		return this.keys.signingKeyId();
 	}
 
 	/**
@@ -125,8 +90,8 @@ public final class CheckpointSigner {
 	public AuditCheckpoint sign(String user, long sequence, String hash, Instant createdAt) {
 		Objects.requireNonNull(user, "user must not be null");
 		Objects.requireNonNull(hash, "hash must not be null");
-		return new AuditCheckpoint(user, sequence, hash, this.signingKeyId,
-				mac(this.signingKeyId, message(user, sequence, hash)), createdAt);
+		return new AuditCheckpoint(user, sequence, hash, this.keys.signingKeyId(),
+				this.keys.sign(message(user, sequence, hash)), createdAt);
 	}
 
 	/**
@@ -137,41 +102,17 @@ public final class CheckpointSigner {
 	 */
 	public boolean verify(AuditCheckpoint checkpoint) {
 		Objects.requireNonNull(checkpoint, "checkpoint must not be null");
-		if (!this.keys.containsKey(checkpoint.keyId())) {
-			return false;
-		}
-		byte[] given;
-		try {
-			given = Base64.getUrlDecoder().decode(checkpoint.hmac());
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
-		byte[] expected = Base64.getUrlDecoder()
-			.decode(mac(checkpoint.keyId(), message(checkpoint.user(), checkpoint.sequence(), checkpoint.hash())));
-		return MessageDigest.isEqual(expected, given);
+		return this.keys.verify(checkpoint.keyId(),
+				message(checkpoint.user(), checkpoint.sequence(), checkpoint.hash()), checkpoint.hmac());
 	}
 
 	private static String message(String user, long sequence, String hash) {
 		return LABEL + user + "|" + sequence + "|" + hash;
 	}
 
-	private String mac(String keyId, String message) {
-		try {
-			Mac mac = Mac.getInstance(ALGORITHM);
-			mac.init(Objects.requireNonNull(this.keys.get(keyId)));
-			byte[] bytes = mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HMAC-SHA256 is not available", ex);
-		}
-	}
-
 	@Override
 	public String toString() {
-		return "CheckpointSigner[signingKeyId=" + this.signingKeyId + ", keyIds=" + new TreeSet<>(this.keys.keySet())
-				+ "]";
+		return "CheckpointSigner[" + this.keys + "]";
 	}
 
 }
