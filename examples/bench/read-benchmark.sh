@@ -17,6 +17,7 @@ BARE=${BARE_PORT:-19103}
 HEAP=${HEAP:-512m}
 LOGS=$(mktemp -d)
 SECRET=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
+CIBA_SECRET=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
 AUDIENCE=urn:countersign:bench
 
 [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -pl examples -am package -DskipTests
@@ -38,13 +39,15 @@ wait_for() { # url
 }
 
 java -Xms$HEAP -Xmx$HEAP -jar "$SANDBOX_JAR" --countersign.sandbox.emulations-only=true --server.port=$EMU \
-	--countersign.auth.audience=$AUDIENCE --countersign.vault.client-secret="$SECRET" >"$LOGS/emulations.log" 2>&1 &
+	--countersign.auth.audience=$AUDIENCE --countersign.vault.client-secret="$SECRET" \
+	--countersign.ciba.client-secret="$CIBA_SECRET" >"$LOGS/emulations.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$EMU/auth0/.well-known/jwks.json"
 
-java -Xms$HEAP -Xmx$HEAP ${COUNTERSIGN_JVM_OPTS:-} -jar "$SERVER_JAR" --server.address=127.0.0.1 --server.port=$CS \
+java -Xms$HEAP -Xmx$HEAP ${SERVER_JVM_OPTS:-} ${COUNTERSIGN_JVM_OPTS:-} -jar "$SERVER_JAR" --server.address=127.0.0.1 --server.port=$CS \
 	--countersign.auth.issuer="http://127.0.0.1:$EMU/auth0/" --countersign.auth.audience=$AUDIENCE \
 	--countersign.vault.client-id=countersign-vault --countersign.vault.client-secret="$SECRET" \
+	--countersign.ciba.client-id=countersign-ciba --countersign.ciba.client-secret="$CIBA_SECRET" \
 	--countersign.providers.github-url="http://127.0.0.1:$EMU/sandbox/github" >"$LOGS/countersign.log" 2>&1 &
 COUNTERSIGN_PID=$!
 pids+=($COUNTERSIGN_PID)
@@ -58,7 +61,7 @@ GITHUB_TOKEN=$(curl -sf "http://127.0.0.1:$EMU/auth0/oauth/token" \
 	--data-urlencode "requested_token_type=http://auth0.com/oauth/token-type/federated-connection-access-token" \
 	--data-urlencode "connection=github" --data-urlencode "client_id=countersign-vault" \
 	--data-urlencode "client_secret=$SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-java -Xms$HEAP -Xmx$HEAP -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.BareMcpServerApplication $LAUNCHER \
+java -Xms$HEAP -Xmx$HEAP ${SERVER_JVM_OPTS:-} -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.BareMcpServerApplication $LAUNCHER \
 	--server.address=127.0.0.1 --server.port=$BARE --bench.github-url="http://127.0.0.1:$EMU/sandbox/github" \
 	--bench.github-token="$GITHUB_TOKEN" >"$LOGS/bare.log" 2>&1 &
 BARE_PID=$!
