@@ -243,13 +243,24 @@ public class WriteTools {
 	 */
 	static Mono<Map<String, Object>> freeze(Supplier<@Nullable ActionFreezer> freezers, ApprovalAudit audit,
 			ToolCall call, Risk risk, Map<String, Object> arguments, Optional<Double> confidence) {
+		return freeze(freezers, audit, call, risk, arguments, preconditions(call), confidence);
+	}
+
+	/**
+	 * Freezes a write with the preconditions read from the provider when it was called
+	 * (an ETag, a head SHA, a version: DESIGN §4 step 2), records it FROZEN and answers
+	 * it pending.
+	 */
+	static Mono<Map<String, Object>> freeze(Supplier<@Nullable ActionFreezer> freezers, ApprovalAudit audit,
+			ToolCall call, Risk risk, Map<String, Object> arguments, Map<String, Object> preconditions,
+			Optional<Double> confidence) {
 		ActionFreezer freezer = freezers.get();
 		if (freezer == null) {
 			return Mono.error(new ToolFailure(call.tool().name()
 					+ " cannot be queued for approval yet: the approval engine is not available in this Countersign build. Nothing was done."));
 		}
 		SubmitRequest request = SubmitRequest.batch(call.caller().user(), call.caller().agent(),
-				call.tool().descriptor(), arguments, preconditions(call), confidence.orElse(null));
+				call.tool().descriptor(), arguments, preconditions, confidence.orElse(null));
 		if (risk != request.risk()) {
 			request = request.withRisk(risk);
 		}
