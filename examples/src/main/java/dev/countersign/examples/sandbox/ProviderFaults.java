@@ -137,6 +137,14 @@ final class ProviderFaults {
 		 * Takes the next due failure, if any.
 		 * @return the status to fail with, or empty to answer normally
 		 */
+		/**
+		 * Whether injected failures remain to be answered.
+		 * @return true until the failures set by {@link #failNext} are used up
+		 */
+		public boolean failing() {
+			return this.failures.get().remaining() > 0;
+		}
+
 		OptionalInt takeFailure() {
 			Failures current = this.failures.getAndUpdate(Failures::next);
 			return (current.remaining() > 0) ? OptionalInt.of(current.httpStatus()) : OptionalInt.empty();

@@ -1,11 +1,6 @@
 package dev.countersign.examples.sandbox;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,13 +28,14 @@ class SandboxWritesIT {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
-
 	private static RunningSandbox sandbox;
+
+	private static Phone phone;
 
 	@BeforeAll
 	static void start() {
 		sandbox = RunningSandbox.start("--countersign.approval.batch-window=1s");
+		phone = new Phone(sandbox);
 	}
 
 	@AfterAll
@@ -52,18 +48,18 @@ class SandboxWritesIT {
 		String user = "writer";
 		try (SandboxAgent agent = SandboxAgent.connect(sandbox, user)) {
 			List<String> ids = queueThreeWrites(agent);
-			JsonNode request = awaitPhoneRequest(user);
+			JsonNode request = phone.awaitRequest(user);
 			assertThat(request.get("binding_message").asString()).startsWith("Countersign: 3 actions");
 			EmulatedProviderTokens vault = sandbox.bean(EmulatedProviderTokens.class);
 			long exchangesBefore = vault.exchangeCount(user, "github") + vault.exchangeCount(user, "google-oauth2");
-			decide(request.get("auth_req_id").asString(), "approve");
+			phone.decide(request.get("auth_req_id").asString(), "approve");
 			for (String id : ids) {
 				assertThat(agent.awaitFinal(id, Duration.ofSeconds(40))).as(id).isEqualTo("succeeded");
 			}
 			ProviderWrites writes = sandbox.bean(ProviderWrites.class);
 			assertThat(writes.count(user, ProviderWrites.GITHUB_ISSUE)).isEqualTo(1);
 			assertThat(writes.count(user, ProviderWrites.CALENDAR_INSERT)).isEqualTo(1);
-			assertThat(pendingRequests(user)).isEmpty();
+			assertThat(phone.requests(user)).isEmpty();
 			// One exchange per connection the batch touched (GitHub and Google; deals
 			// need none).
 			assertThat(
@@ -79,7 +75,7 @@ class SandboxWritesIT {
 		String user = "denier";
 		try (SandboxAgent agent = SandboxAgent.connect(sandbox, user)) {
 			List<String> ids = queueThreeWrites(agent);
-			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "deny");
+			phone.decide(phone.awaitRequest(user).get("auth_req_id").asString(), "deny");
 			for (String id : ids) {
 				assertThat(agent.awaitFinal(id, Duration.ofSeconds(40))).as(id).isEqualTo("denied");
 			}
@@ -94,9 +90,9 @@ class SandboxWritesIT {
 			String id = agent.queue("email_create_draft",
 					Map.of("to", List.of(ToolCatalog.EXAMPLE_RECIPIENT), "cc", List.of(user + "@countersign.example"),
 							"subject", "Renewal proposal", "body", "Hi Grace, attached."));
-			JsonNode request = awaitPhoneRequest(user);
+			JsonNode request = phone.awaitRequest(user);
 			assertThat(request.get("authorization_details").toString()).contains("2 recipients (1 external)");
-			decide(request.get("auth_req_id").asString(), "deny");
+			phone.decide(request.get("auth_req_id").asString(), "deny");
 			assertThat(agent.awaitFinal(id, Duration.ofSeconds(40))).isEqualTo("denied");
 		}
 	}
@@ -109,7 +105,7 @@ class SandboxWritesIT {
 			CompletableFuture<CallToolResult> held = CompletableFuture
 				.supplyAsync(() -> agent.callWithProgress("github_create_issue",
 						Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "Held open until approved")));
-			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "approve");
+			phone.decide(phone.awaitRequest(user).get("auth_req_id").asString(), "approve");
 			CallToolResult result = held.get(50, TimeUnit.SECONDS);
 			assertThat(result.isError()).as(SandboxAgent.text(result)).isFalse();
 			JsonNode content = JSON.valueToTree(result.structuredContent());
@@ -140,32 +136,6 @@ class SandboxWritesIT {
 								"2026-12-01T15:30:00Z")),
 				agent.queue("deal_create",
 						Map.of("name", "Analytics add-on", "company", "Northwind Traders", "amount", 1200)));
-	}
-
-	private static JsonNode awaitPhoneRequest(String user) throws Exception {
-		Instant deadline = Instant.now().plusSeconds(30);
-		while (Instant.now().isBefore(deadline)) {
-			List<JsonNode> requests = pendingRequests(user);
-			if (!requests.isEmpty()) {
-				assertThat(requests).hasSize(1);
-				return requests.get(0);
-			}
-			Thread.sleep(200);
-		}
-		throw new AssertionError("no CIBA request reached the phone for " + user);
-	}
-
-	private static List<JsonNode> pendingRequests(String user) {
-		JsonNode list = JSON.readTree(sandbox.get("/sandbox/phone/requests?user=" + user).body());
-		return java.util.stream.StreamSupport.stream(list.spliterator(), false).toList();
-	}
-
-	private static void decide(String authReqId, String decision) throws Exception {
-		HttpResponse<String> response = HTTP.send(HttpRequest
-			.newBuilder(URI.create(sandbox.baseUrl() + "/sandbox/phone/requests/" + authReqId + "/" + decision))
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
 	}
 
 }

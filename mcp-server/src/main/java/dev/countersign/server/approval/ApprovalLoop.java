@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -88,6 +89,9 @@ public final class ApprovalLoop {
 
 	/** The reason of the actions of a batch whose request expired. */
 	public static final String EXPIRED = "the approval request expired before the user answered";
+
+	/** Words Auth0 uses when the user has no push enrolment. */
+	private static final Pattern ENROLMENT = Pattern.compile("enrol|enroll|authenticator|push|guardian|mfa");
 
 	private static final Logger logger = LoggerFactory.getLogger(ApprovalLoop.class);
 
@@ -282,8 +286,7 @@ public final class ApprovalLoop {
 		return this.channel.start(request)
 			.flatMap((started) -> record(batch, started, startedAt))
 			.onErrorResume(CibaStartRejectedException.class, (ex) -> {
-				String reason = "approval could not be requested (" + ex.error() + ")"
-						+ ((ex.errorDescription() != null) ? ": " + ex.errorDescription() : "");
+				String reason = startRefused(ex);
 				logger.warn("Batch {} of user {} failed: {}", batch.id(), batch.user(), reason);
 				return end(batch, BatchStatus.FAILED, ActionStatus.FAILED, reason);
 			})
@@ -295,6 +298,25 @@ public final class ApprovalLoop {
 						batch.user(), this.config.batchWindow(), ex.getMessage());
 				return Mono.empty();
 			});
+	}
+
+	/**
+	 * Why a start request was refused, in words the user can act on. Auth0 answers
+	 * {@code invalid_request} when the user has no push enrolment (DESIGN §4 step 4):
+	 * that is said plainly, since nothing but enrolling helps.
+	 */
+	static String startRefused(CibaStartRejectedException ex) {
+		String said = ex.error() + ((ex.errorDescription() != null) ? ": " + ex.errorDescription() : "");
+		if (!"invalid_request".equals(ex.error())) {
+			return "approval could not be requested (" + said + ")";
+		}
+		String description = Objects.requireNonNullElse(ex.errorDescription(), "").toLowerCase(Locale.ROOT);
+		if (ENROLMENT.matcher(description).find()) {
+			return "approval could not be requested: the user has no Auth0 Guardian enrolment for push approvals"
+					+ " (Auth0 said " + said + "); enrol the Guardian app, then ask for the write again";
+		}
+		return "approval could not be requested (" + said
+				+ "); a user without an Auth0 Guardian enrolment for push approvals gets this answer";
 	}
 
 	private Mono<Batch> record(Batch batch, BackchannelAuthenticationResponse started, Instant startedAt) {

@@ -2,6 +2,7 @@ package dev.countersign.server.audit;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -73,8 +74,18 @@ import dev.countersign.policy.audit.AuditTrail;
  * </tr>
  * <tr>
  * <td>CANCELLED</td>
- * <td>the agent</td>
+ * <td>the agent (MCP) or user (config API)</td>
  * <td>tool, reason</td>
+ * </tr>
+ * <tr>
+ * <td>RESOLVED</td>
+ * <td>user</td>
+ * <td>tool, reason, outcome</td>
+ * </tr>
+ * <tr>
+ * <td>RESUBMITTED (on the new action)</td>
+ * <td>user</td>
+ * <td>tool, resubmitted_from, digest</td>
  * </tr>
  * </table>
  *
@@ -243,12 +254,55 @@ public final class ApprovalAudit {
 			return Mono.empty();
 		}
 		String actor = (action.status() == ActionStatus.CANCELLED) ? action.agent() : AuditEvent.ACTOR_COUNTERSIGN;
+		return record(action.user(), type, actor, action.id(), action.batchId(), toolAndReason(action));
+	}
+
+	/**
+	 * Records an action the user ended through the config API (a cancel): its status,
+	 * with the user as the actor.
+	 * @param action the action as stored after its change
+	 * @return completes when recorded
+	 */
+	public Mono<Void> userEnded(Action action) {
+		return record(action.user(), AuditEventType.CANCELLED, AuditEvent.ACTOR_USER, action.id(), action.batchId(),
+				toolAndReason(action));
+	}
+
+	/**
+	 * Records the user's resolution of an {@code UNKNOWN} action as RESOLVED (actor: the
+	 * user; tool, outcome, reason).
+	 * @param action the action as stored after it was resolved
+	 * @return completes when recorded
+	 */
+	public Mono<Void> resolved(Action action) {
+		Map<String, @Nullable Object> details = toolAndReason(action);
+		details.put("outcome", action.status().name().toLowerCase(Locale.ROOT));
+		return record(action.user(), AuditEventType.RESOLVED, AuditEvent.ACTOR_USER, action.id(), action.batchId(),
+				details);
+	}
+
+	/**
+	 * Records that the user resubmitted an expired or denied action as RESUBMITTED on the
+	 * new action (actor: the user; tool, the old action's id, the new digest).
+	 * @param old the expired or denied action
+	 * @param fresh the new {@code PENDING} action
+	 * @return completes when recorded
+	 */
+	public Mono<Void> resubmitted(Action old, Action fresh) {
+		Map<String, @Nullable Object> details = new LinkedHashMap<>();
+		details.put("tool", fresh.tool());
+		details.put("resubmitted_from", old.id());
+		details.put("digest", fresh.digest());
+		return record(fresh.user(), AuditEventType.RESUBMITTED, AuditEvent.ACTOR_USER, fresh.id(), null, details);
+	}
+
+	private static Map<String, @Nullable Object> toolAndReason(Action action) {
 		Map<String, @Nullable Object> details = new LinkedHashMap<>();
 		details.put("tool", action.tool());
 		if (action.reason() != null) {
 			details.put("reason", action.reason());
 		}
-		return record(action.user(), type, actor, action.id(), action.batchId(), details);
+		return details;
 	}
 
 	private Mono<Void> checkpoint(String user) {

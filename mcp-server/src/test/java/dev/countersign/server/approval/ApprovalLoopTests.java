@@ -129,8 +129,21 @@ class ApprovalLoopTests {
 
 		assertThat(batchOf(deal).status()).isEqualTo(BatchStatus.FAILED);
 		assertThat(this.engine.action(deal).status()).isEqualTo(ActionStatus.FAILED);
-		assertThat(this.engine.action(deal).reason()).contains("invalid_request")
-			.contains("User does not have an enrolled Guardian factor");
+		assertThat(this.engine.action(deal).reason())
+			.startsWith("approval could not be requested: the user has no Auth0 Guardian enrolment")
+			.contains("invalid_request")
+			.contains("User does not have an enrolled Guardian factor")
+			.contains("enrol the Guardian app");
+	}
+
+	@Test
+	void startRefusedSaysEnrolmentOnlyWhenAuth0TalksAboutIt() {
+		assertThat(
+				ApprovalLoop.startRefused(new CibaStartRejectedException("invalid_request", "Invalid login_hint", 400)))
+			.isEqualTo("approval could not be requested (invalid_request: Invalid login_hint); a user without an Auth0"
+					+ " Guardian enrolment for push approvals gets this answer");
+		assertThat(ApprovalLoop.startRefused(new CibaStartRejectedException("unauthorized_client", null, 403)))
+			.isEqualTo("approval could not be requested (unauthorized_client)");
 	}
 
 	@Test

@@ -20,9 +20,9 @@ import com.nimbusds.jwt.SignedJWT;
 /**
  * Mints tokens as an Auth0 tenant would, and the broken ones an attacker would try.
  */
-final class TestTokens {
+public final class TestTokens {
 
-	static final String AUDIENCE = "https://api.countersign.test";
+	public static final String AUDIENCE = "https://api.countersign.test";
 
 	private final String issuer;
 
@@ -30,11 +30,11 @@ final class TestTokens {
 
 	private final RSAKey strangerKey = generate("tenant-key-2");
 
-	TestTokens(String issuer) {
+	public TestTokens(String issuer) {
 		this.issuer = issuer;
 	}
 
-	String jwks() {
+	public String jwks() {
 		return new JWKSet(this.key.toPublicJWK()).toString();
 	}
 
@@ -49,11 +49,11 @@ final class TestTokens {
 			.claim("scope", "openid profile email");
 	}
 
-	String agent(String user, String client) {
+	public String agent(String user, String client) {
 		return sign(claims(user, client).build());
 	}
 
-	String with(String user, String client, Consumer<JWTClaimsSet.Builder> change) {
+	public String with(String user, String client, Consumer<JWTClaimsSet.Builder> change) {
 		JWTClaimsSet.Builder builder = claims(user, client);
 		change.accept(builder);
 		return sign(builder.build());
