@@ -1,10 +1,12 @@
 package dev.countersign.examples.sandbox;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -16,11 +18,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import jakarta.mail.Address;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -38,11 +42,14 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * (with {@code q}, {@code maxResults}, {@code pageToken}, {@code labelIds}) and
  * {@code GET /users/me/messages/{id}} in the formats {@code full} (the default),
  * {@code metadata} (with repeated {@code metadataHeaders}), {@code minimal} and
- * {@code raw} (base64url RFC 822), over the user's mailbox in {@link SandboxMailboxes}.
- * Writes: {@code POST /users/me/drafts} and {@code POST /users/me/messages/send} store
- * the message (labelled {@code DRAFT} or {@code SENT}, searchable at once), each counted
- * in {@link ProviderWrites}. Answers and errors have Gmail's shapes: a list without
- * matches has no {@code messages}.
+ * {@code raw} (base64url RFC 822), and {@code GET /users/me/threads/{id}} (its messages
+ * oldest first, in {@code full}, {@code metadata} or {@code minimal}), over the user's
+ * mailbox in {@link SandboxMailboxes}. Writes: {@code POST /users/me/drafts} and
+ * {@code POST /users/me/messages/send} store the message (labelled {@code DRAFT} or
+ * {@code SENT}, searchable at once), each counted in {@link ProviderWrites}; a sent
+ * message is delivered to its To, Cc and Bcc addresses (kept as its envelope) and stored
+ * without its Bcc header. Answers and errors have Gmail's shapes: a list without matches
+ * has no {@code messages}.
  */
 final class EmulatedGmail extends EmulatedGoogleApi {
 
@@ -74,6 +81,7 @@ final class EmulatedGmail extends EmulatedGoogleApi {
 		return RouterFunctions.route()
 			.GET(BASE_PATH + "/users/{userId}/messages", authorized(this::list))
 			.GET(BASE_PATH + "/users/{userId}/messages/{id}", authorized(this::get))
+			.GET(BASE_PATH + "/users/{userId}/threads/{id}", authorized(this::thread))
 			.POST(BASE_PATH + "/users/{userId}/drafts", authorizedWrite(this::draft))
 			.POST(BASE_PATH + "/users/{userId}/messages/send", authorizedWrite(this::send))
 			.build();
@@ -123,11 +131,44 @@ final class EmulatedGmail extends EmulatedGoogleApi {
 		}
 		MailMessage message = this.mailboxes.find(user, id.toLowerCase(Locale.ROOT))
 			.orElseThrow(() -> ProviderApiException.notFound("Requested entity was not found."));
+		return ok(render(message, format, request.queryParams().getOrDefault("metadataHeaders", List.of())));
+	}
+
+	// threads.get: the thread's messages oldest first, each as messages.get renders it
+	// (format full, metadata or minimal; raw is not a thread format).
+	private Mono<ServerResponse> thread(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		String user = grant.user();
+		requireMailbox(request.pathVariable("userId"), user);
+		String id = request.pathVariable("id");
+		String format = request.queryParam("format").orElse("full").toLowerCase(Locale.ROOT);
+		if (!FORMATS.contains(format) || format.equals("raw")) {
+			throw ProviderApiException.badRequest("Invalid value at 'format' (type.googleapis.com/gmail.Format), \""
+					+ request.queryParam("format").orElse("") + "\"");
+		}
+		if (!id.matches("[0-9a-fA-F]{1,32}")) {
+			throw ProviderApiException.badRequest("Invalid id value");
+		}
+		String threadId = id.toLowerCase(Locale.ROOT);
+		List<MailMessage> messages = new ArrayList<>(this.mailboxes.messages(user)
+			.stream()
+			.filter((message) -> message.threadId().equals(threadId))
+			.toList());
+		if (messages.isEmpty()) {
+			throw ProviderApiException.notFound("Requested entity was not found.");
+		}
+		Collections.reverse(messages);
+		List<String> wanted = request.queryParams().getOrDefault("metadataHeaders", List.of());
+		MailMessage latest = messages.get(messages.size() - 1);
+		return ok(Json.object("id", threadId, "historyId",
+				Long.toString(latest.internalDate().getEpochSecond() % 10_000_000L), "messages",
+				messages.stream().map((message) -> render(message, format, wanted)).toList()));
+	}
+
+	private static Map<String, @Nullable Object> render(MailMessage message, String format, List<String> wanted) {
 		Map<String, @Nullable Object> body = Json.object("id", message.id(), "threadId", message.threadId(), "labelIds",
 				new ArrayList<>(new TreeSet<>(message.labelIds())), "snippet", message.snippet());
 		byte[] raw = message.raw();
 		if (format.equals("full") || format.equals("metadata")) {
-			List<String> wanted = request.queryParams().getOrDefault("metadataHeaders", List.of());
 			body.put("payload", format.equals("full") ? full(message) : metadata(message, wanted));
 		}
 		body.put("sizeEstimate", raw.length);
@@ -136,7 +177,7 @@ final class EmulatedGmail extends EmulatedGoogleApi {
 		if (format.equals("raw")) {
 			body.put("raw", Base64.getUrlEncoder().encodeToString(raw));
 		}
-		return ok(body);
+		return body;
 	}
 
 	private Mono<ServerResponse> draft(ServerRequest request, EmulatedProviderTokens.Grant grant) {
@@ -197,23 +238,58 @@ final class EmulatedGmail extends EmulatedGoogleApi {
 			catch (IllegalArgumentException ex) {
 				throw ProviderApiException.badRequest("Invalid RFC822 payload");
 			}
-			if ("SENT".equals(label) && parsed.to().isEmpty() && bcc(parsed).isEmpty()) {
-				throw ProviderApiException.badRequest("Recipient address required");
+			List<String> envelope = List.of();
+			if ("SENT".equals(label)) {
+				envelope = envelope(parsed);
+				if (envelope.isEmpty()) {
+					throw ProviderApiException.badRequest("Recipient address required");
+				}
+				// Gmail delivers to To, Cc and Bcc, and keeps the message without Bcc.
+				parsed = withoutBcc(parsed);
 			}
 			if (this.mailboxes.insert(user, parsed)) {
+				if (!envelope.isEmpty()) {
+					this.mailboxes.delivered(user, parsed.id(), envelope);
+				}
 				return parsed;
 			}
 		}
 		throw new IllegalStateException("Could not make a unique message id");
 	}
 
-	private static String bcc(MailMessage message) {
+	// Every address of To, Cc and Bcc, as Gmail delivers them.
+	private static List<String> envelope(MailMessage message) {
 		try {
-			String bcc = message.mime().getHeader("Bcc", ", ");
-			return (bcc != null) ? bcc.trim() : "";
+			Address[] recipients = message.mime().getAllRecipients();
+			if (recipients == null) {
+				return List.of();
+			}
+			return Arrays.stream(recipients)
+				.map((address) -> (address instanceof InternetAddress internet) ? internet.getAddress()
+						: address.toString())
+				.map((address) -> address.toLowerCase(Locale.ROOT))
+				.distinct()
+				.toList();
 		}
 		catch (MessagingException ex) {
-			return "";
+			throw ProviderApiException.badRequest("Invalid To header");
+		}
+	}
+
+	private static MailMessage withoutBcc(MailMessage message) {
+		try {
+			MimeMessage mime = message.mime();
+			if (mime.getHeader("Bcc") == null) {
+				return message;
+			}
+			mime.removeHeader("Bcc");
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			mime.writeTo(out);
+			return MailMessage.of(message.id(), message.threadId(), message.labelIds(), message.internalDate(),
+					out.toByteArray());
+		}
+		catch (MessagingException | IOException ex) {
+			throw ProviderApiException.badRequest("Invalid RFC822 payload");
 		}
 	}
 

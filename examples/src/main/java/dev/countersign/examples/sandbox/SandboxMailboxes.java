@@ -89,6 +89,8 @@ final class SandboxMailboxes {
 
 	private final Map<String, Map<String, MailMessage>> mailboxes = new ConcurrentHashMap<>();
 
+	private final Map<String, List<String>> envelopes = new ConcurrentHashMap<>();
+
 	SandboxMailboxes(Clock clock) {
 		this.clock = clock;
 	}
@@ -125,6 +127,27 @@ final class SandboxMailboxes {
 	 */
 	boolean insert(String user, MailMessage message) {
 		return mailbox(user).putIfAbsent(message.id(), message) == null;
+	}
+
+	/**
+	 * Records where a sent message was delivered.
+	 * @param user the sandbox user name
+	 * @param id the message id
+	 * @param recipients every To, Cc and Bcc address
+	 */
+	void delivered(String user, String id, List<String> recipients) {
+		this.envelopes.put(user + "\n" + id, List.copyOf(recipients));
+	}
+
+	/**
+	 * Where a message sent through the API was delivered: its To, Cc and Bcc addresses,
+	 * Bcc included although the stored message no longer names it.
+	 * @param user the sandbox user name
+	 * @param id the message id
+	 * @return the addresses, lower-cased; empty for a message not sent through the API
+	 */
+	List<String> envelope(String user, String id) {
+		return this.envelopes.getOrDefault(user + "\n" + id, List.of());
 	}
 
 	private Map<String, MailMessage> mailbox(String user) {

@@ -212,6 +212,12 @@ class EmulatedProviderWritesTests {
 			.expectStatus()
 			.isEqualTo(412)
 			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo(412)
+			.jsonPath("$.error.message")
+			.isEqualTo("Precondition Failed")
+			.jsonPath("$.error.errors[0].domain")
+			.isEqualTo("global")
 			.jsonPath("$.error.errors[0].reason")
 			.isEqualTo("conditionNotMet");
 		assertThat(this.writes.count("ada", ProviderWrites.CALENDAR_DELETE)).isZero();
@@ -261,6 +267,64 @@ class EmulatedProviderWritesTests {
 			.jsonPath("$.snippet")
 			.isEqualTo("Here are the Gold tier terms.");
 		assertThat(this.writes.count("ada", ProviderWrites.GMAIL_SEND)).isEqualTo(1);
+	}
+
+	@Test
+	void sendWithBccThenDeliveredToEveryRecipientAndStoredWithoutBcc() throws Exception {
+		String token = this.emulations.google("ada");
+		String message = "From: ada@countersign.example\r\nTo: grace@northwind.example\r\nCc: charles@countersign.example\r\n"
+				+ "Bcc: audit@countersign.example\r\nMessage-ID: <fixed-1@countersign.example>\r\nSubject: Quiet copy\r\n"
+				+ "Content-Type: text/plain; charset=UTF-8\r\n\r\nText\r\n";
+		Map<?, ?> sent = send("POST", GMAIL + "/messages/send", token, "{\"raw\":\""
+				+ Base64.getUrlEncoder().withoutPadding().encodeToString(message.getBytes(StandardCharsets.UTF_8))
+				+ "\"}")
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		String id = (String) sent.get("id");
+		assertThat(this.emulations.mailboxes.envelope("ada", id)).containsExactly("grace@northwind.example",
+				"charles@countersign.example", "audit@countersign.example");
+		MailMessage stored = this.emulations.mailboxes.find("ada", id).orElseThrow();
+		assertThat(stored.mime().getHeader("Bcc")).isNull();
+		assertThat(stored.mime().getMessageID()).isEqualTo("<fixed-1@countersign.example>");
+		assertThat(stored.to()).isEqualTo("grace@northwind.example, charles@countersign.example");
+		assertThat(this.writes.count("ada", ProviderWrites.GMAIL_SEND)).isEqualTo(1);
+	}
+
+	@Test
+	void threadThenItsMessagesOldestFirstWithTheAskedHeaders() {
+		String token = this.emulations.google("ada");
+		this.emulations
+			.get(GMAIL + "/threads/" + SandboxMailboxes.RENEWAL
+					+ "?format=metadata&metadataHeaders=Message-ID&metadataHeaders=References", token)
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.id")
+			.isEqualTo(SandboxMailboxes.RENEWAL)
+			.jsonPath("$.messages.length()")
+			.isEqualTo(2)
+			.jsonPath("$.messages[0].id")
+			.isEqualTo(SandboxMailboxes.RENEWAL)
+			.jsonPath("$.messages[1].id")
+			.isEqualTo(SandboxMailboxes.RENEWAL_REPLY)
+			.jsonPath("$.messages[1].labelIds")
+			.isEqualTo(List.of("SENT"))
+			.jsonPath("$.messages[1].payload.headers[?(@.name == 'Message-ID')].value")
+			.isEqualTo(List.of("<" + SandboxMailboxes.RENEWAL_REPLY + "@mail.countersign.example>"))
+			.jsonPath("$.messages[1].payload.headers[?(@.name == 'Subject')]")
+			.isEmpty();
+		this.emulations.get(GMAIL + "/threads/ffffffffffffffff", token)
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.error.errors[0].reason")
+			.isEqualTo("notFound");
+		this.emulations.get(GMAIL + "/threads/" + SandboxMailboxes.RENEWAL + "?format=raw", token)
+			.expectStatus()
+			.isBadRequest();
 	}
 
 	@Test

@@ -112,7 +112,12 @@ public final class BatchPresentation {
 			case "calendar_create_event" -> quote(args.get("summary")) + " at " + args.get("start")
 					+ ((args.get("attendees") instanceof List<?> people && !people.isEmpty())
 							? ", inviting " + people.size() : "");
-			case "calendar_delete_event" -> "event " + args.get("event_id");
+			case "calendar_delete_event" -> ((args.get("summary") != null)
+					? quote(args.get("summary")) + ((args.get("start") != null) ? " at " + args.get("start") : "")
+							+ " (event " + args.get("event_id") + ")"
+					: "event " + args.get("event_id"))
+					+ ((args.get("attendees") instanceof List<?> guests && !guests.isEmpty())
+							? ", notifying " + guests.size() : "");
 			case "deal_create" -> quote(args.get("name")) + " for " + args.get("company") + ", " + args.get("amount")
 					+ " " + args.getOrDefault("currency", "USD");
 			case "deal_update" -> "deal " + args.get("deal_id") + changes(args);

@@ -75,6 +75,39 @@ class BatchPresentationTests {
 	}
 
 	@Test
+	void detailsOfAnEmailSendCountEveryRecipientAndTheExternalOnes() {
+		Action send = TestActions.action()
+			.tool("email_send", "google-oauth2")
+			.argument("to", List.of("grace.hopper@northwind.example"))
+			.argument("cc", List.of("charles@countersign.example"))
+			.argument("bcc", List.of("audit@countersign.example"))
+			.argument("subject", "Gold tier terms")
+			.build();
+		assertThat(lines(this.presentation.authorizationDetails(this.batch, List.of(send), this.external).get(0)))
+			.containsExactly("1. email_send: 3 recipients (1 external), subject 'Gold tier terms'");
+	}
+
+	@Test
+	void detailsOfAnEventDeletionShowWhatIsDeletedAndWhoIsTold() {
+		Action delete = TestActions.action()
+			.tool("calendar_delete_event", "google-oauth2")
+			.argument("event_id", "q4planning01")
+			.argument("summary", "Q4 planning")
+			.argument("start", "2026-11-24T14:00:00Z")
+			.argument("attendees", List.of("grace.hopper@northwind.example", "charles@countersign.example"))
+			.build();
+		Action bare = TestActions.action()
+			.tool("calendar_delete_event", "google-oauth2")
+			.argument("event_id", "d3nt1st0915")
+			.build();
+		assertThat(
+				lines(this.presentation.authorizationDetails(this.batch, List.of(delete, bare), this.external).get(0)))
+			.containsExactly(
+					"1. calendar_delete_event: 'Q4 planning' at 2026-11-24T14:00:00Z (event q4planning01), notifying 2",
+					"2. calendar_delete_event: event d3nt1st0915");
+	}
+
+	@Test
 	void detailsFlagLowConfidence() {
 		Action unsure = TestActions.action()
 			.tool("deal_update", "deals")

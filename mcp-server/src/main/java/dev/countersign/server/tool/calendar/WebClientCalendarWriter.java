@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
@@ -23,15 +24,29 @@ import dev.countersign.server.approval.WriteRejectedException;
 import dev.countersign.server.provider.ProviderWriteHttp;
 
 /**
- * Executes approved {@code calendar_create_event} actions:
- * {@code POST /calendars/primary/events} with the event as frozen and the id
- * {@link EventIds#forAction(String)}, sent once. Invitations go out
- * ({@code sendUpdates=all}) only when there are attendees.
+ * Executes approved {@code calendar_create_event} and {@code calendar_delete_event}
+ * actions, each sent once.
  *
  * <p>
- * A 409 {@code duplicate} means an earlier attempt of the same action already made the
- * event: it is read back ({@code GET …/events/{id}}) and the write succeeds with it, so a
- * repeat never creates twice. Answers the event in the read tools' shape. Thread-safe.
+ * Create: {@code POST /calendars/primary/events} with the event as frozen and the id
+ * {@link EventIds#forAction(String)}. Invitations go out ({@code sendUpdates=all}) only
+ * when there are attendees. A 409 {@code duplicate} means an earlier attempt of the same
+ * action already made the event: it is read back ({@code GET …/events/{id}}) and the
+ * write succeeds with it, so a repeat never creates twice. Answers the event in the read
+ * tools' shape.
+ *
+ * <p>
+ * Delete: {@code DELETE /calendars/primary/events/{id}} with {@code If-Match} set to the
+ * ETag frozen when the call was made, so Google deletes only the version the user
+ * approved. When the frozen event has guests, Google tells them of the cancellation
+ * ({@code sendUpdates=all}): deleting a meeting silently would leave it in their
+ * calendars; the guests are on the approval screen. Answers {@code {event_id}}. A 412
+ * ({@code conditionNotMet}) fails with "the event changed since you approved"; a 404 or
+ * 410 with "the event no longer exists"; a 5xx fails asking the user to check the
+ * calendar; a time limit or lost answer is an unknown outcome.
+ *
+ * <p>
+ * Thread-safe.
  */
 public final class WebClientCalendarWriter implements ProviderWriter {
 
@@ -48,15 +63,24 @@ public final class WebClientCalendarWriter implements ProviderWriter {
 		this.http = Objects.requireNonNull(http, "http must not be null");
 	}
 
+	/** Why a deletion whose {@code If-Match} did not hold failed. */
+	public static final String EVENT_CHANGED = "the event changed since you approved";
+
+	/** Why a deletion of an event that is gone failed. */
+	public static final String EVENT_GONE = "the event no longer exists";
+
 	@Override
 	public Set<String> tools() {
-		return Set.of("calendar_create_event");
+		return Set.of("calendar_create_event", "calendar_delete_event");
 	}
 
 	@Override
 	public Mono<Map<String, Object>> execute(Action action, @Nullable String providerToken) {
 		if (providerToken == null) {
 			return Mono.error(new WriteRejectedException("No Google token was obtained; nothing was sent."));
+		}
+		if ("calendar_delete_event".equals(action.tool())) {
+			return delete(action, providerToken);
 		}
 		String eventId = EventIds.forAction(action.id());
 		Map<String, @Nullable Object> args = action.arguments();
@@ -87,6 +111,48 @@ public final class WebClientCalendarWriter implements ProviderWriter {
 					: Map.<String, Object>of("id", eventId))
 			.onErrorMap((ex) -> this.http.explain(ex, what, providerToken,
 					"Google Calendar found no primary calendar for the connected account; nothing was created."));
+	}
+
+	private Mono<Map<String, Object>> delete(Action action, String providerToken) {
+		Map<String, @Nullable Object> args = action.arguments();
+		String eventId = (String) Objects.requireNonNull(args.get("event_id"));
+		String what = "the event "
+				+ ((args.get("summary") != null) ? "\"" + args.get("summary") + "\" (" + eventId + ")" : eventId)
+				+ " on the primary calendar";
+		if (!(action.preconditions().get("etag") instanceof String etag)) {
+			return Mono.error(new WriteRejectedException(
+					"The approved deletion of " + what + " holds no event version to check; nothing was deleted."));
+		}
+		boolean notify = args.get("attendees") instanceof List<?> guests && !guests.isEmpty();
+		Map<String, Object> result = Map.of("event_id", eventId);
+		return this.http.send(providerToken, (client) -> client.delete().uri((uri) -> {
+			uri.path("/calendars/primary/events/{id}");
+			if (notify) {
+				uri.queryParam("sendUpdates", "all");
+			}
+			return uri.build(eventId);
+		})
+			// RFC 9110 §13.1.1: Google deletes only while the ETag still matches.
+			.header(HttpHeaders.IF_MATCH, etag))
+			.then(Mono.just(result))
+			.onErrorMap((ex) -> deleteFailure(ex, what, providerToken));
+	}
+
+	private RuntimeException deleteFailure(Throwable ex, String what, String providerToken) {
+		if (ex instanceof WebClientResponseException response) {
+			int status = response.getStatusCode().value();
+			if (status == 412) {
+				return new WriteRejectedException(EVENT_CHANGED);
+			}
+			if (status == 404 || status == 410) {
+				return new WriteRejectedException(EVENT_GONE);
+			}
+			if (status >= 500) {
+				return new WriteRejectedException("Google Calendar failed (HTTP " + status + ") while deleting " + what
+						+ "; check the calendar before trying again.");
+			}
+		}
+		return this.http.explain(ex, what, providerToken, null);
 	}
 
 	/**

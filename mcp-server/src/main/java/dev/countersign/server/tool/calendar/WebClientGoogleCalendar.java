@@ -114,6 +114,40 @@ public final class WebClientGoogleCalendar {
 			});
 	}
 
+	/**
+	 * Reads one event of the primary calendar ({@code events.get}) with its ETag, a
+	 * cancelled (deleted) one included, as Google answers it.
+	 * @param caller the caller
+	 * @param eventId the event id
+	 * @return the event's current version, empty when Google knows no such event
+	 */
+	public Mono<EventVersion> findEvent(Caller caller, String eventId) {
+		return this.http
+			.find(caller, "event " + eventId + " on the " + PRIMARY_CALENDAR,
+					(client) -> client.get().uri("/calendars/primary/events/{id}", eventId))
+			.map((item) -> version(item, eventId));
+	}
+
+	static EventVersion version(JsonNode item, String eventId) {
+		if (!item.path("etag").isString()) {
+			throw new ToolFailure("Google Calendar sent event " + eventId
+					+ " without its version (etag), so it cannot be changed safely; try again shortly.");
+		}
+		List<String> guests = new ArrayList<>();
+		for (JsonNode attendee : item.path("attendees").values()) {
+			// Calendar v3: "self" marks the calendar owner's own attendee entry.
+			if (attendee.path("email").isString() && !attendee.path("self").asBoolean(false)) {
+				guests.add(attendee.path("email").stringValue());
+			}
+		}
+		Map<String, Object> shown = new LinkedHashMap<>();
+		ProviderJson.putString(shown, "summary", item.path("summary"));
+		putTime(shown, "start", item.path("start"));
+		return new EventVersion(item.path("id").asString(eventId), item.path("etag").stringValue(),
+				item.path("status").asString("confirmed"), (String) shown.get("summary"), (String) shown.get("start"),
+				guests);
+	}
+
 	static Map<String, Object> event(JsonNode item) {
 		Map<String, Object> event = new LinkedHashMap<>();
 		event.put("id", item.path("id").stringValue());

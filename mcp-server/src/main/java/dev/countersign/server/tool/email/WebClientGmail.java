@@ -85,6 +85,43 @@ public final class WebClientGmail {
 			.map((raw) -> message(raw, messageId));
 	}
 
+	/**
+	 * Reads a thread ({@code threads.get?format=metadata}, Gmail lists its messages
+	 * oldest first) for a reply to its last message that is not a draft.
+	 * @param caller the caller
+	 * @param threadId the thread id
+	 * @return the thread, empty when Gmail knows no such thread
+	 */
+	public Mono<MailThread> findThread(Caller caller, String threadId) {
+		return this.http
+			.find(caller, "thread " + threadId, (client) -> client.get()
+				.uri("/users/me/threads/{id}?format=metadata&metadataHeaders=Message-ID&metadataHeaders=References",
+						threadId))
+			.map((thread) -> {
+				JsonNode last = null;
+				for (JsonNode message : thread.path("messages").values()) {
+					if (!isDraft(message)) {
+						last = message;
+					}
+				}
+				if (last == null) {
+					return new MailThread(thread.path("id").asString(threadId), null, null);
+				}
+				JsonNode headers = last.path("payload").path("headers");
+				return MailThread.replyingTo(thread.path("id").asString(threadId), header(headers, "Message-ID"),
+						header(headers, "References"));
+			});
+	}
+
+	private static boolean isDraft(JsonNode message) {
+		for (JsonNode label : message.path("labelIds").values()) {
+			if ("DRAFT".equals(label.asString(""))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static Map<String, Object> summary(JsonNode message) {
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("id", message.path("id").asString(""));

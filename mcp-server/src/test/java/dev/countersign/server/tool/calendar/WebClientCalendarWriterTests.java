@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,8 @@ import dev.countersign.server.provider.ProviderWriteHttp;
 import dev.countersign.server.tool.write.TestWrites;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -34,9 +37,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code calendar_create_event} against WireMock replaying Calendar v3's answers: the
- * deterministic id, the 409 {@code duplicate} of an earlier attempt, and every write sent
- * once.
+ * {@code calendar_create_event} and {@code calendar_delete_event} against WireMock
+ * replaying Calendar v3's answers: the If-Match of a deletion, the deterministic id, the
+ * 409 {@code duplicate} of an earlier attempt, and every write sent once.
  */
 class WebClientCalendarWriterTests {
 
@@ -162,6 +165,87 @@ class WebClientCalendarWriterTests {
 				.hasMessage("Google Calendar refused the event \"Pipeline review\" on the primary calendar "
 						+ "(HTTP 400: The specified time range is empty)."))
 			.verify();
+	}
+
+	private static final String ETAG = "\"3411234567890000\"";
+
+	private static final String Q4 = EVENTS + "/q4planning01";
+
+	private final Action deletion = TestWrites.action(
+			"calendar_delete_event", Map.of("event_id", "q4planning01", "summary", "Q4 planning", "start",
+					"2026-11-24T14:00:00Z", "attendees", List.of("grace.hopper@northwind.example")),
+			Map.of("etag", ETAG));
+
+	private static ResponseDefinitionBuilder googleError(int status, String reason, String message) {
+		return aResponse().withStatus(status)
+			.withHeader("Content-Type", "application/json; charset=UTF-8")
+			.withBody("""
+					{"error":{"errors":[{"domain":"global","reason":"%s","message":"%s"}],"code":%d,"message":"%s"}}"""
+				.formatted(reason, message, status, message));
+	}
+
+	@Test
+	void deleteWhenDeletedThenIfMatchSentOnceWithInvitationsAndEventIdResult() {
+		google.stubFor(delete(urlPathEqualTo(Q4)).willReturn(aResponse().withStatus(204)));
+		assertThat(this.writer.tools()).contains("calendar_create_event", "calendar_delete_event");
+		assertThat(this.writer.execute(this.deletion, FakeProviderTokens.TOKEN).block())
+			.isEqualTo(Map.of("event_id", "q4planning01"));
+		google.verify(1, deleteRequestedFor(urlEqualTo(Q4 + "?sendUpdates=all")).withHeader("If-Match", equalTo(ETAG))
+			.withHeader("Authorization", equalTo("Bearer " + FakeProviderTokens.TOKEN)));
+		google.verify(0, postRequestedFor(urlPathEqualTo(EVENTS)));
+	}
+
+	@Test
+	void deleteWhenNoGuestsThenNoCancellationMail() {
+		Action quiet = TestWrites.action("calendar_delete_event", Map.of("event_id", "d3nt1st0915"),
+				Map.of("etag", ETAG));
+		google.stubFor(delete(urlPathEqualTo(EVENTS + "/d3nt1st0915")).willReturn(aResponse().withStatus(204)));
+		assertThat(this.writer.execute(quiet, FakeProviderTokens.TOKEN).block())
+			.isEqualTo(Map.of("event_id", "d3nt1st0915"));
+		google.verify(1, deleteRequestedFor(urlEqualTo(EVENTS + "/d3nt1st0915")).withHeader("If-Match", equalTo(ETAG)));
+	}
+
+	@Test
+	void deleteWhenEtagNoLongerMatchesThenFailedBecauseTheEventChanged() {
+		google
+			.stubFor(delete(urlPathEqualTo(Q4)).willReturn(googleError(412, "conditionNotMet", "Precondition Failed")));
+		StepVerifier.create(this.writer.execute(this.deletion, FakeProviderTokens.TOKEN))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(WriteRejectedException.class)
+				.hasMessage("the event changed since you approved"))
+			.verify();
+		google.verify(1, deleteRequestedFor(urlPathEqualTo(Q4)));
+	}
+
+	@Test
+	void deleteWhenNotFoundOrGoneThenFailedBecauseTheEventNoLongerExists() {
+		google.stubFor(delete(urlPathEqualTo(Q4)).willReturn(googleError(404, "notFound", "Not Found")));
+		StepVerifier.create(this.writer.execute(this.deletion, FakeProviderTokens.TOKEN))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(WriteRejectedException.class)
+				.hasMessage("the event no longer exists"))
+			.verify();
+		google.stubFor(delete(urlPathEqualTo(Q4)).willReturn(googleError(410, "deleted", "Resource has been deleted")));
+		StepVerifier.create(this.writer.execute(this.deletion, FakeProviderTokens.TOKEN))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(WriteRejectedException.class)
+				.hasMessage("the event no longer exists"))
+			.verify();
+	}
+
+	@Test
+	void deleteWhenNoEtagFrozenThenNothingSent() {
+		Action unguarded = TestWrites.action("calendar_delete_event", Map.of("event_id", "q4planning01"));
+		StepVerifier.create(this.writer.execute(unguarded, FakeProviderTokens.TOKEN))
+			.expectError(WriteRejectedException.class)
+			.verify();
+		google.verify(0, deleteRequestedFor(urlPathEqualTo(Q4)));
+	}
+
+	@Test
+	void deleteWhenNoAnswerInTimeThenUnknownAndSentOnce() {
+		google.stubFor(delete(urlPathEqualTo(Q4)).willReturn(aResponse().withStatus(204).withFixedDelay(2000)));
+		StepVerifier.create(this.writer.execute(this.deletion, FakeProviderTokens.TOKEN))
+			.expectError(WriteOutcomeUnknownException.class)
+			.verify(Duration.ofSeconds(10));
+		google.verify(1, deleteRequestedFor(urlPathEqualTo(Q4)));
 	}
 
 	@Test
