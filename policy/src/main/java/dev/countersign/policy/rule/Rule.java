@@ -119,9 +119,9 @@ public record Rule(String id, @Nullable String description, List<String> tools, 
 	/**
 	 * Whether this rule surely matches every call the other matches (and maybe more),
 	 * judged from the rules' text alone: each of this rule's name and risk lists is
-	 * empty, holds {@code *}, or holds every entry of the other's (non-empty) list, and
-	 * this rule's conditions are a subset of the other's. False means "not sure", never
-	 * "surely not".
+	 * empty, holds {@code *}, or covers every entry of the other's (non-empty) list (the
+	 * same glob, or a plain name one of its globs matches), and this rule's conditions
+	 * are a subset of the other's. False means "not sure", never "surely not".
 	 * @param other the other rule
 	 * @return true when this rule's matches surely include the other's
 	 */
@@ -184,7 +184,13 @@ public record Rule(String id, @Nullable String description, List<String> tools, 
 	}
 
 	private static boolean coversGlobs(List<String> mine, List<String> theirs) {
-		return mine.isEmpty() || mine.contains("*") || (!theirs.isEmpty() && mine.containsAll(theirs));
+		if (mine.isEmpty() || mine.contains("*")) {
+			return true;
+		}
+		// each of theirs must be one of mine, or a plain name one of my globs matches
+		return !theirs.isEmpty() && theirs.stream()
+			.allMatch((entry) -> mine.contains(entry) || (entry.indexOf('*') < 0 && entry.indexOf('?') < 0
+					&& mine.stream().anyMatch((glob) -> Glob.matches(glob, entry, false))));
 	}
 
 	private static List<String> globs(String field, @Nullable List<String> globs) {
