@@ -1,14 +1,9 @@
 package dev.countersign.examples.sandbox;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
@@ -33,15 +28,16 @@ class SandboxGoogleWritesIT {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
-
 	private static final Duration FINAL_WITHIN = Duration.ofSeconds(40);
 
 	private static RunningSandbox sandbox;
 
+	private static Phone phone;
+
 	@BeforeAll
 	static void start() {
 		sandbox = RunningSandbox.start("--countersign.approval.batch-window=1s");
+		phone = new Phone(sandbox);
 	}
 
 	@AfterAll
@@ -55,11 +51,11 @@ class SandboxGoogleWritesIT {
 		try (SandboxAgent agent = SandboxAgent.connect(sandbox, user)) {
 			assertThat(eventIds(agent)).contains(SandboxCalendars.Q4_PLANNING);
 			String id = agent.queue("calendar_delete_event", Map.of("event_id", SandboxCalendars.Q4_PLANNING));
-			JsonNode request = awaitPhoneRequest(user);
+			JsonNode request = phone.awaitRequest(user);
 			assertThat(request.get("authorization_details").toString())
 				.contains("calendar_delete_event: 'Q4 planning' at ")
 				.contains("(event " + SandboxCalendars.Q4_PLANNING + "), notifying 3");
-			decide(request.get("auth_req_id").asString(), "approve");
+			phone.decide(request.get("auth_req_id").asString(), "approve");
 			assertThat(agent.awaitFinal(id, FINAL_WITHIN)).isEqualTo("succeeded");
 			assertThat(status(agent, id).get("result").get("event_id").asString())
 				.isEqualTo(SandboxCalendars.Q4_PLANNING);
@@ -82,7 +78,7 @@ class SandboxGoogleWritesIT {
 							event.start(), event.end(), event.attendees(), event.transparent(), event.status(),
 							event.created(), now, event.sequence() + 1)))
 				.isPresent();
-			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "approve");
+			phone.decide(phone.awaitRequest(user).get("auth_req_id").asString(), "approve");
 			assertThat(agent.awaitFinal(id, FINAL_WITHIN)).isEqualTo("failed");
 			assertThat(status(agent, id).get("reason").asString()).contains("the event changed since you approved");
 			assertThat(sandbox.bean(ProviderWrites.class).count(user, ProviderWrites.CALENDAR_DELETE)).isZero();
@@ -99,10 +95,10 @@ class SandboxGoogleWritesIT {
 					Map.of("to", List.of(ToolCatalog.EXAMPLE_RECIPIENT), "cc",
 							List.of("charles.babbage@countersign.example"), "bcc", List.of("audit@countersign.example"),
 							"subject", "Gold tier terms", "body", "Hi Grace,\n\nhere are the Gold tier terms.\n\nAda"));
-			JsonNode request = awaitPhoneRequest(user);
+			JsonNode request = phone.awaitRequest(user);
 			assertThat(request.get("authorization_details").toString())
 				.contains("email_send: 3 recipients (1 external), subject 'Gold tier terms'");
-			decide(request.get("auth_req_id").asString(), "approve");
+			phone.decide(request.get("auth_req_id").asString(), "approve");
 			assertThat(agent.awaitFinal(id, FINAL_WITHIN)).isEqualTo("succeeded");
 			String messageId = status(agent, id).get("result").get("message_id").asString();
 
@@ -142,7 +138,7 @@ class SandboxGoogleWritesIT {
 			String id = agent.queue("email_send", Map.of("to", List.of(ToolCatalog.EXAMPLE_RECIPIENT), "subject",
 					"Re: Northwind contract renewal: terms for next year", "body",
 					"Hi Grace,\n\nthe Gold tier terms, as promised.\n\nAda", "thread_id", SandboxMailboxes.RENEWAL));
-			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "approve");
+			phone.decide(phone.awaitRequest(user).get("auth_req_id").asString(), "approve");
 			assertThat(agent.awaitFinal(id, FINAL_WITHIN)).isEqualTo("succeeded");
 			JsonNode result = status(agent, id).get("result");
 			assertThat(result.get("thread_id").asString()).isEqualTo(SandboxMailboxes.RENEWAL);
@@ -163,32 +159,6 @@ class SandboxGoogleWritesIT {
 
 	private static JsonNode status(SandboxAgent agent, String actionId) {
 		return agent.call("action_status", Map.of("action_id", actionId));
-	}
-
-	private static JsonNode awaitPhoneRequest(String user) throws Exception {
-		Instant deadline = Instant.now().plusSeconds(30);
-		while (Instant.now().isBefore(deadline)) {
-			List<JsonNode> requests = pendingRequests(user);
-			if (!requests.isEmpty()) {
-				assertThat(requests).hasSize(1);
-				return requests.get(0);
-			}
-			Thread.sleep(200);
-		}
-		throw new AssertionError("no CIBA request reached the phone for " + user);
-	}
-
-	private static List<JsonNode> pendingRequests(String user) {
-		JsonNode list = JSON.readTree(sandbox.get("/sandbox/phone/requests?user=" + user).body());
-		return StreamSupport.stream(list.spliterator(), false).toList();
-	}
-
-	private static void decide(String authReqId, String decision) throws Exception {
-		HttpResponse<String> response = HTTP.send(HttpRequest
-			.newBuilder(URI.create(sandbox.baseUrl() + "/sandbox/phone/requests/" + authReqId + "/" + decision))
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
 	}
 
 }
