@@ -334,8 +334,10 @@ public final class BatchExecutor {
 
 	private Mono<Exchange> exchange(Batch batch, WriteSubject.Token subject, String connection) {
 		return Mono
-			.fromCallable(() -> this.vault.exchange(
-					TokenExchangeRequest.builder(subject.value(), connection).subjectTokenType(subject.type()).build()))
+			.fromCallable(() -> this.subject.exchangeClient(this.vault)
+				.exchange(TokenExchangeRequest.builder(subject.value(), connection)
+					.subjectTokenType(subject.type())
+					.build()))
 			.subscribeOn(Schedulers.boundedElastic())
 			.map((token) -> new Exchange(connection, token, null))
 			// the connection's name and the subject's kind only, NEVER a token

@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 
 import dev.countersign.policy.approval.Batch;
 import dev.countersign.vault.SubjectTokenType;
+import dev.countersign.vault.TokenVaultClient;
 
 /**
  * Which token is the subject of the Token Vault exchanges that run an approved batch
@@ -29,6 +30,17 @@ public interface WriteSubject {
 	 * user must do when there is none
 	 */
 	Mono<Token> resolve(Batch batch, String approvedToken);
+
+	/**
+	 * The client that exchanges this subject. Auth0 lets only the application a refresh
+	 * token was issued to exchange it, so {@code refresh-token} answers a client with the
+	 * console client's credentials; {@code ciba-token} keeps the configured one.
+	 * @param configured the Token Vault client of {@code countersign.vault.*}
+	 * @return the client to exchange with
+	 */
+	default TokenVaultClient exchangeClient(TokenVaultClient configured) {
+		return configured;
+	}
 
 	/**
 	 * The approved CIBA access token is the subject ({@code ciba-token}, the default).

@@ -27,8 +27,12 @@ import dev.countersign.server.approval.WriteSubjectProperties;
 import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.auth.AuthProperties;
 import dev.countersign.server.auth.Callers;
+import dev.countersign.server.provider.VaultConfiguration;
+import dev.countersign.server.provider.VaultProperties;
 import dev.countersign.server.web.HttpProperties;
 import dev.countersign.server.web.PublicUrls;
+import dev.countersign.vault.TokenVaultClient;
+import dev.countersign.vault.TokenVaultOptions;
 
 /**
  * Wires the console sign-in and the refresh-token write subject. With
@@ -37,7 +41,10 @@ import dev.countersign.server.web.PublicUrls;
  * {@code countersign.console.client-id} (which must be a console client),
  * {@code countersign.console.client-secret}, or a way to tell users where to sign in
  * ({@code countersign.console.redirect-uri} or {@code countersign.http.public-url}) is
- * missing. Otherwise the console pages answer 404 saying the sign-in is not used.
+ * missing. Otherwise the console pages answer 404 saying the sign-in is not used. With
+ * {@code refresh-token}, write exchanges are made with the console client's credentials
+ * (Auth0 lets only the application a refresh token was issued to exchange it), at the
+ * Token Vault endpoint and dialect of {@code countersign.vault.*}.
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleConfiguration {
@@ -66,8 +73,17 @@ public class ConsoleConfiguration {
 	@Bean
 	@Conditional(RefreshTokenMode.class)
 	WriteSubject refreshTokenWriteSubject(RefreshTokenStore store, RefreshTokenCipher cipher, ConsoleProperties console,
-			HttpProperties http, ConsoleSignIn.Settings settings) {
-		return new RefreshTokenSubject(store, cipher, console.signInUrl(http.publicUrl()));
+			HttpProperties http, ConsoleSignIn.Settings settings, VaultProperties vault, AuthProperties auth,
+			Clock clock) {
+		// Auth0 (Token Vault, refresh token exchange): only the application the refresh
+		// token was issued to may exchange it, so the console client exchanges it.
+		TokenVaultClient client = TokenVaultClient
+			.create(TokenVaultOptions.builder(VaultConfiguration.tokenEndpoint(vault, auth), settings.clientId())
+				.clientSecret(settings.clientSecret())
+				.dialect(VaultConfiguration.dialect(vault.dialect()))
+				.clock(clock)
+				.build());
+		return new RefreshTokenSubject(store, cipher, console.signInUrl(http.publicUrl()), client);
 	}
 
 	@Bean

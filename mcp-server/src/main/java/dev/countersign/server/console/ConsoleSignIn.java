@@ -262,10 +262,11 @@ final class ConsoleSignIn {
 
 	private Mono<OIDCTokens> redeem(OIDCProviderMetadata metadata, String code, PendingLogin login) {
 		return Mono.fromCallable(() -> {
-			TokenRequest tokenRequest = new TokenRequest(metadata.getTokenEndpointURI(),
+			TokenRequest tokenRequest = new TokenRequest.Builder(metadata.getTokenEndpointURI(),
 					new ClientSecretPost(new ClientID(this.settings.clientId()),
 							new Secret(this.settings.clientSecret())),
-					new AuthorizationCodeGrant(new AuthorizationCode(code), login.redirectUri(), login.verifier()));
+					new AuthorizationCodeGrant(new AuthorizationCode(code), login.redirectUri(), login.verifier()))
+				.build();
 			HTTPRequest http = tokenRequest.toHTTPRequest();
 			http.setConnectTimeout(CONNECT_TIMEOUT_MS);
 			http.setReadTimeout(READ_TIMEOUT_MS);

@@ -2,6 +2,7 @@ package dev.countersign.server.console;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -14,6 +15,7 @@ import dev.countersign.server.approval.SubjectUnavailableException;
 import dev.countersign.server.approval.WriteSubject;
 import dev.countersign.server.approval.WriteSubjectProperties;
 import dev.countersign.vault.SubjectTokenType;
+import dev.countersign.vault.TokenVaultClient;
 
 /**
  * The user's stored refresh token as the subject of write exchanges
@@ -33,13 +35,29 @@ public final class RefreshTokenSubject implements WriteSubject {
 
 	private final String signInSentence;
 
+	private final @Nullable TokenVaultClient client;
+
 	/**
-	 * Creates the subject.
+	 * Creates the subject, exchanged by the configured Token Vault client.
 	 * @param store where sealed tokens are
 	 * @param cipher opens them
 	 * @param signInUrl where users sign in to the console, named in the failure sentence
 	 */
 	public RefreshTokenSubject(RefreshTokenStore store, RefreshTokenCipher cipher, String signInUrl) {
+		this(store, cipher, signInUrl, null);
+	}
+
+	/**
+	 * Creates the subject.
+	 * @param store where sealed tokens are
+	 * @param cipher opens them
+	 * @param signInUrl where users sign in to the console, named in the failure sentence
+	 * @param client the client the refresh tokens were issued to (Auth0 lets only it
+	 * exchange them), or null for the configured Token Vault client
+	 */
+	public RefreshTokenSubject(RefreshTokenStore store, RefreshTokenCipher cipher, String signInUrl,
+			@Nullable TokenVaultClient client) {
+		this.client = client;
 		this.store = Objects.requireNonNull(store, "store must not be null");
 		this.cipher = Objects.requireNonNull(cipher, "cipher must not be null");
 		this.signInSentence = signInSentence(Objects.requireNonNull(signInUrl, "signInUrl must not be null"));
@@ -52,6 +70,11 @@ public final class RefreshTokenSubject implements WriteSubject {
 	 */
 	public static String signInSentence(String signInUrl) {
 		return "sign in to the Countersign console at " + signInUrl + " so Countersign can run approved writes";
+	}
+
+	@Override
+	public TokenVaultClient exchangeClient(TokenVaultClient configured) {
+		return (this.client != null) ? this.client : configured;
 	}
 
 	@Override

@@ -51,8 +51,11 @@ class BatchExecutorRefreshSubjectTests {
 
 	private final CountingStore store = new CountingStore();
 
+	/** The console client's exchanges: Auth0 lets only it exchange its refresh tokens. */
+	private final Fakes.FakeVault consoleVault = new Fakes.FakeVault();
+
 	private final BatchExecutor executor = this.engine
-		.executor(new RefreshTokenSubject(this.store, this.cipher, SIGN_IN_URL));
+		.executor(new RefreshTokenSubject(this.store, this.cipher, SIGN_IN_URL, this.consoleVault));
 
 	@Test
 	void executeWhenApprovedThenEveryExchangeUsesTheStoredRefreshTokenAndEachUseIsAudited() {
@@ -67,10 +70,12 @@ class BatchExecutorRefreshSubjectTests {
 
 		assertThat(this.engine.action(mail).status()).isEqualTo(ActionStatus.SUCCEEDED);
 		assertThat(this.engine.action(comment).status()).isEqualTo(ActionStatus.SUCCEEDED);
-		assertThat(this.engine.vault.requests).hasSize(2)
+		assertThat(this.consoleVault.requests).hasSize(2)
 			.allSatisfy((request) -> assertThat(request.subjectToken()).isEqualTo(REFRESH_TOKEN))
 			.extracting(TokenExchangeRequest::subjectTokenType)
 			.containsOnly(SubjectTokenType.REFRESH_TOKEN);
+		// exchanged by the console client, never by the Custom API client
+		assertThat(this.engine.vault.requests).isEmpty();
 		// opened once for the batch, not once per connection
 		assertThat(this.store.finds.get()).isEqualTo(1);
 		List<AuditEvent> exchanges = this.engine.events()
@@ -95,7 +100,7 @@ class BatchExecutorRefreshSubjectTests {
 		assertThat(this.engine.action(mail).status()).isEqualTo(ActionStatus.FAILED);
 		assertThat(this.engine.action(mail).reason()).isEqualTo(SENTENCE);
 		assertThat(this.engine.writer.calls(mail.id())).isZero();
-		assertThat(this.engine.vault.requests).isEmpty();
+		assertThat(this.consoleVault.requests).isEmpty();
 		// deals need no provider token
 		assertThat(this.engine.action(deal).status()).isEqualTo(ActionStatus.SUCCEEDED);
 		assertThat(this.engine.events()).filteredOn((event) -> event.type() == AuditEventType.FAILED)
@@ -119,7 +124,7 @@ class BatchExecutorRefreshSubjectTests {
 			.verifyComplete();
 
 		assertThat(this.store.finds.get()).isZero();
-		assertThat(this.engine.vault.requests).isEmpty();
+		assertThat(this.consoleVault.requests).isEmpty();
 		assertThat(this.engine.action(mail).reason()).isEqualTo(BatchExecutor.TOKEN_REFUSED);
 	}
 
@@ -137,7 +142,7 @@ class BatchExecutorRefreshSubjectTests {
 			.verifyComplete();
 
 		assertThat(this.store.finds.get()).isZero();
-		assertThat(this.engine.vault.requests).isEmpty();
+		assertThat(this.consoleVault.requests).isEmpty();
 	}
 
 	@Test
@@ -151,7 +156,7 @@ class BatchExecutorRefreshSubjectTests {
 			.verifyComplete();
 
 		assertThat(this.store.finds.get()).isZero();
-		assertThat(this.engine.vault.requests).isEmpty();
+		assertThat(this.consoleVault.requests).isEmpty();
 	}
 
 	@Test
@@ -170,8 +175,8 @@ class BatchExecutorRefreshSubjectTests {
 		assertThat(this.engine.action(comment).status()).isEqualTo(ActionStatus.FAILED);
 		assertThat(this.engine.action(comment).reason()).startsWith("the stored console sign-in could not be read")
 			.endsWith(SENTENCE);
-		assertThat(this.engine.vault.requests).isEmpty();
-		assertThat(this.engine.vault.exchanges(ToolDescriptor.GITHUB)).isZero();
+		assertThat(this.consoleVault.requests).isEmpty();
+		assertThat(this.consoleVault.exchanges(ToolDescriptor.GITHUB)).isZero();
 	}
 
 	private void signIn(String user) {

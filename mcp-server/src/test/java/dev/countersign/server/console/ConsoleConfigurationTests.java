@@ -110,7 +110,7 @@ class ConsoleConfigurationTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ WriteSubjectProperties.class, ConsoleProperties.class, AuthProperties.class,
-			HttpProperties.class })
+			dev.countersign.server.provider.VaultProperties.class, HttpProperties.class })
 	static class Collaborators {
 
 		@Bean
