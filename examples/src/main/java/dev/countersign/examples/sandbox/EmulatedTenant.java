@@ -253,7 +253,7 @@ final class EmulatedTenant {
 		metadata.put("backchannel_token_delivery_modes_supported", List.of("poll"));
 		metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
 		metadata.put("grant_types_supported",
-				List.of(EmulatedAuthorization.GRANT_TYPE, EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE));
+				List.of(EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE, EmulatedAuthorization.GRANT_TYPE));
 		metadata.put("code_challenge_methods_supported", List.of("S256"));
 		metadata.put("response_types_supported", List.of("code"));
 		metadata.put("subject_types_supported", List.of("public"));
