@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -230,7 +231,7 @@ final class ConsoleSignIn {
 			return failed(HttpStatus.BAD_REQUEST, "This sign-in is unknown, was already used, or took longer than "
 					+ LOGIN_TTL_MINUTES + " minutes. Start again at " + LOGIN_PATH + ".");
 		}
-		var cookie = request.cookies().getFirst(STATE_COOKIE);
+		HttpCookie cookie = request.cookies().getFirst(STATE_COOKIE);
 		if (cookie == null || !cookie.getValue().equals(stateValue)) {
 			return failed(HttpStatus.BAD_REQUEST,
 					"This sign-in was not started in this browser. Start again at " + LOGIN_PATH + ".");
@@ -239,6 +240,7 @@ final class ConsoleSignIn {
 		if (error != null) {
 			// the error code only: the description comes from outside
 			String code = error.replaceAll("[^A-Za-z0-9_.-]", "");
+			code = code.substring(0, Math.min(code.length(), 64));
 			logger.info("Console sign-in ended at the identity provider: {}", code);
 			return failed(HttpStatus.FORBIDDEN,
 					"The sign-in was not completed (" + code + "). Start again at " + LOGIN_PATH + ".");
