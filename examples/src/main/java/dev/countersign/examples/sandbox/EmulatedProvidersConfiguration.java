@@ -1,5 +1,6 @@
 package dev.countersign.examples.sandbox;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 
@@ -14,15 +15,20 @@ import dev.countersign.server.auth.InvalidConfigurationException;
 import dev.countersign.server.provider.VaultProperties;
 
 /**
- * Wires the emulated Token Vault exchange, CIBA and its sandbox phone, and the emulated
- * provider APIs (Google Calendar, Gmail, GitHub) with their seeded data and fault
- * injection. The token endpoint accepts exactly the client Countersign is configured
- * with: both read the same bound {@link VaultProperties}.
+ * Wires the emulated console sign-in (authorization code with PKCE, refresh tokens), the
+ * emulated Token Vault exchange, CIBA and its sandbox phone, and the emulated provider
+ * APIs (Google Calendar, Gmail, GitHub) with their seeded data and fault injection. The
+ * token endpoint accepts exactly the client Countersign is configured with: both read the
+ * same bound {@link VaultProperties}.
  */
 @Configuration(proxyBeanMethods = false)
 class EmulatedProvidersConfiguration {
 
 	static final String CIBA_CLIENT_ID = "countersign.ciba.client-id";
+
+	static final String CONSOLE_CLIENT_ID = "countersign.console.client-id";
+
+	static final String CONSOLE_REDIRECT_URI = "countersign.console.redirect-uri";
 
 	@Bean
 	EmulatedProviderTokens emulatedProviderTokens(Clock clock) {
@@ -66,8 +72,24 @@ class EmulatedProvidersConfiguration {
 	}
 
 	@Bean
+	EmulatedRefreshTokens emulatedRefreshTokens() {
+		return new EmulatedRefreshTokens();
+	}
+
+	@Bean
+	EmulatedAuthorization emulatedAuthorization(EmulatedTenant tenant, AuthProperties auth, Environment environment,
+			EmulatedRefreshTokens refreshTokens, Clock clock) {
+		String consoleClientId = require(environment, CONSOLE_CLIENT_ID, "the sandbox's console client is not set");
+		URI redirectUri = URI
+			.create(require(environment, CONSOLE_REDIRECT_URI, "the sandbox's console client has no callback URL"));
+		return new EmulatedAuthorization(tenant, auth.requireAudience(), Map.of(consoleClientId, redirectUri),
+				refreshTokens, clock);
+	}
+
+	@Bean
 	EmulatedTokenEndpoint emulatedTokenEndpoint(EmulatedTenant tenant, AuthProperties auth, VaultProperties vault,
-			EmulatedProviderTokens tokens, ProviderFaults faults, EmulatedCiba ciba, Environment environment) {
+			EmulatedProviderTokens tokens, ProviderFaults faults, EmulatedCiba ciba, Environment environment,
+			EmulatedAuthorization authorization, EmulatedRefreshTokens refreshTokens) {
 		String clientId = vault.clientId();
 		String clientSecret = vault.clientSecret();
 		if (clientId == null || clientId.isBlank()) {
@@ -85,16 +107,25 @@ class EmulatedProvidersConfiguration {
 			throw new InvalidConfigurationException(CIBA_CLIENT_ID,
 					"the sandbox's CIBA client must not be its Token Vault client");
 		}
-		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens);
-		return new EmulatedTokenEndpoint(Map.of(clientId, clientSecret, cibaClientId, cibaClientSecret),
-				Map.of(EmulatedTokenVault.GRANT_TYPE, vaultGrant, EmulatedCiba.GRANT_TYPE, ciba),
+		String consoleClientId = require(environment, CONSOLE_CLIENT_ID, "the sandbox's console client is not set");
+		String consoleClientSecret = require(environment, SandboxVaultSecret.CONSOLE_PROPERTY,
+				"the sandbox's console client secret is not set");
+		if (consoleClientId.equals(clientId) || consoleClientId.equals(cibaClientId)) {
+			throw new InvalidConfigurationException(CONSOLE_CLIENT_ID,
+					"the sandbox's console client must not be its Token Vault or CIBA client");
+		}
+		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens, refreshTokens);
+		return new EmulatedTokenEndpoint(
+				Map.of(clientId, clientSecret, cibaClientId, cibaClientSecret, consoleClientId, consoleClientSecret),
+				Map.of(EmulatedTokenVault.GRANT_TYPE, vaultGrant, EmulatedCiba.GRANT_TYPE, ciba,
+						EmulatedAuthorization.GRANT_TYPE, authorization),
 				faults.tokenEndpoint());
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> emulatedTokenEndpointRoutes(EmulatedTokenEndpoint endpoint, EmulatedCiba ciba,
-			ProviderFaults faults) {
-		return endpoint.routes().and(ciba.routes(endpoint, faults.backchannel()));
+			ProviderFaults faults, EmulatedAuthorization authorization) {
+		return endpoint.routes().and(ciba.routes(endpoint, faults.backchannel())).and(authorization.routes());
 	}
 
 	@Bean

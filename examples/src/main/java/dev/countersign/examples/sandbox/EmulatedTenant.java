@@ -22,6 +22,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.MediaType;
@@ -148,15 +149,28 @@ final class EmulatedTenant {
 	 * @return the compact JWT
 	 */
 	String idToken(String user, String client) {
+		return idToken(user, client, null);
+	}
+
+	/**
+	 * Mints an ID token for a user and a client, echoing the sign-in's {@code nonce}.
+	 * @param user the sandbox user name ({@code sub})
+	 * @param client the client id ({@code aud})
+	 * @param nonce the authentication request's nonce, or null
+	 * @return the compact JWT
+	 */
+	String idToken(String user, String client, @Nullable String nonce) {
 		Instant now = this.clock.instant();
-		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
+		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(this.issuer)
 			.subject(SandboxUsers.subject(user))
 			.audience(client)
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(now.plus(Duration.ofHours(10))))
-			.claim("email", SandboxUsers.email(user))
-			.build();
-		return sign(claims);
+			.claim("email", SandboxUsers.email(user));
+		if (nonce != null) {
+			claims.claim("nonce", nonce);
+		}
+		return sign(claims.build());
 	}
 
 	/**
@@ -232,12 +246,15 @@ final class EmulatedTenant {
 	private Mono<ServerResponse> discovery(ServerRequest request) {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("issuer", this.issuer);
+		metadata.put("authorization_endpoint", this.issuer + "authorize");
 		metadata.put("jwks_uri", this.issuer + ".well-known/jwks.json");
 		metadata.put("token_endpoint", tokenEndpoint());
 		metadata.put("backchannel_authentication_endpoint", this.issuer + "bc-authorize");
 		metadata.put("backchannel_token_delivery_modes_supported", List.of("poll"));
 		metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-		metadata.put("grant_types_supported", List.of(EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE));
+		metadata.put("grant_types_supported",
+				List.of(EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE, EmulatedAuthorization.GRANT_TYPE));
+		metadata.put("code_challenge_methods_supported", List.of("S256"));
 		metadata.put("response_types_supported", List.of("code"));
 		metadata.put("subject_types_supported", List.of("public"));
 		metadata.put("id_token_signing_alg_values_supported", List.of("RS256"));

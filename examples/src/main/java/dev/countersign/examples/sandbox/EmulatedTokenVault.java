@@ -11,8 +11,9 @@ import org.springframework.http.HttpStatus;
 /**
  * The emulated Token Vault exchange (Auth0 docs, "Token Vault token exchange"): the grant
  * {@value #GRANT_TYPE} of the emulated tenant's token endpoint. It validates the subject
- * token as Auth0 does (signature, issuer, audience, expiry), checks that the user has
- * linked the connection, and issues a short-lived opaque provider token from
+ * token as Auth0 does (an access token: signature, issuer, audience, expiry; a refresh
+ * token: issued by the tenant to the client presenting it, not revoked), checks that the
+ * user has linked the connection, and issues a short-lived opaque provider token from
  * {@link EmulatedProviderTokens}. Thread-safe.
  *
  * <pre>{@code
@@ -53,16 +54,32 @@ final class EmulatedTokenVault implements EmulatedTokenEndpoint.Grant {
 
 	private final EmulatedProviderTokens tokens;
 
+	private final EmulatedRefreshTokens refreshTokens;
+
 	/**
-	 * Creates the exchange.
+	 * Creates the exchange, knowing no refresh tokens.
 	 * @param tenant the tenant whose access tokens are accepted as subject tokens
 	 * @param audience the Countersign API identifier that subject tokens must name
 	 * @param tokens where provider tokens are issued
 	 */
 	EmulatedTokenVault(EmulatedTenant tenant, String audience, EmulatedProviderTokens tokens) {
+		this(tenant, audience, tokens, new EmulatedRefreshTokens());
+	}
+
+	/**
+	 * Creates the exchange.
+	 * @param tenant the tenant whose access tokens are accepted as subject tokens
+	 * @param audience the Countersign API identifier that subject tokens must name
+	 * @param tokens where provider tokens are issued
+	 * @param refreshTokens the refresh tokens the tenant issued, accepted as subject
+	 * tokens from the client they were issued to
+	 */
+	EmulatedTokenVault(EmulatedTenant tenant, String audience, EmulatedProviderTokens tokens,
+			EmulatedRefreshTokens refreshTokens) {
 		this.tenant = tenant;
 		this.audience = audience;
 		this.tokens = tokens;
+		this.refreshTokens = refreshTokens;
 	}
 
 	@Override
@@ -76,11 +93,8 @@ final class EmulatedTokenVault implements EmulatedTokenEndpoint.Grant {
 		String subjectTokenType = require(parameters, "subject_token_type");
 		String requestedTokenType = require(parameters, "requested_token_type");
 		String connection = require(parameters, "connection");
-		if (REFRESH_TOKEN_TYPE.equals(subjectTokenType)) {
-			throw OAuthErrorException
-				.invalidRequest("subject_token_type " + REFRESH_TOKEN_TYPE + " is not supported by the sandbox yet");
-		}
-		if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType)) {
+		boolean refresh = REFRESH_TOKEN_TYPE.equals(subjectTokenType);
+		if (!refresh && !ACCESS_TOKEN_TYPE.equals(subjectTokenType)) {
 			throw OAuthErrorException.invalidRequest("Unsupported subject_token_type: " + subjectTokenType);
 		}
 		if (!REQUESTED_TOKEN_TYPE.equals(requestedTokenType)) {
@@ -89,14 +103,28 @@ final class EmulatedTokenVault implements EmulatedTokenEndpoint.Grant {
 		if (!SCOPES.containsKey(connection)) {
 			throw OAuthErrorException.invalidRequest("Unknown connection: " + connection);
 		}
-		String user = user(subjectToken);
+		String user = refresh ? refreshTokenUser(subjectToken, client) : user(subjectToken);
 		if (!SandboxUsers.connections(user).contains(connection)) {
 			throw new OAuthErrorException(HttpStatus.UNAUTHORIZED, "federated_connection_refresh_token_not_found",
 					"Federated connection Refresh Token not found.");
 		}
+		if (refresh) {
+			this.refreshTokens.countExchange(user);
+		}
 		EmulatedProviderTokens.Grant grant = this.tokens.issue(user, connection);
 		return Json.object("access_token", grant.token(), "expires_in", this.tokens.lifetime().toSeconds(), "scope",
 				SCOPES.get(connection), "issued_token_type", REQUESTED_TOKEN_TYPE, "token_type", "Bearer");
+	}
+
+	/**
+	 * Auth0 (refresh token exchange): only a refresh token the tenant issued, not
+	 * revoked, presented by the client it was issued to.
+	 */
+	private String refreshTokenUser(String subjectToken, String client) {
+		return this.refreshTokens.find(subjectToken, client)
+			.map(EmulatedRefreshTokens.Grant::user)
+			.orElseThrow(() -> new OAuthErrorException(HttpStatus.FORBIDDEN, "invalid_grant",
+					"Unknown or invalid refresh token."));
 	}
 
 	private String user(String subjectToken) {

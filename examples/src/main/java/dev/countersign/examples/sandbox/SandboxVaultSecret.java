@@ -12,17 +12,23 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Makes the secrets of the sandbox's Token Vault client and CIBA client once per start,
- * before any bean binds them: Countersign and the emulated tenant then read the same
- * {@value #PROPERTY} and {@value #CIBA_PROPERTY}. Runs only for the sandbox (when
- * {@value #ISSUER} is set) and makes only the secrets that were not configured. The
- * secrets are never printed.
+ * Makes the secrets of the sandbox's Token Vault client, CIBA client and console client,
+ * and the key that seals stored refresh tokens, once per start, before any bean binds
+ * them: Countersign and the emulated tenant then read the same {@value #PROPERTY},
+ * {@value #CIBA_PROPERTY}, {@value #CONSOLE_PROPERTY} and
+ * {@value #REFRESH_TOKEN_KEY_PROPERTY}. Runs only for the sandbox (when {@value #ISSUER}
+ * is set) and makes only the secrets that were not configured. The secrets are never
+ * printed.
  */
 final class SandboxVaultSecret implements EnvironmentPostProcessor, Ordered {
 
 	static final String PROPERTY = "countersign.vault.client-secret";
 
 	static final String CIBA_PROPERTY = "countersign.ciba.client-secret";
+
+	static final String CONSOLE_PROPERTY = "countersign.console.client-secret";
+
+	static final String REFRESH_TOKEN_KEY_PROPERTY = "countersign.vault.refresh-token-key";
 
 	static final String ISSUER = "countersign.sandbox.issuer";
 
@@ -36,7 +42,7 @@ final class SandboxVaultSecret implements EnvironmentPostProcessor, Ordered {
 			return;
 		}
 		Map<String, Object> secrets = new HashMap<>();
-		for (String property : new String[] { PROPERTY, CIBA_PROPERTY }) {
+		for (String property : new String[] { PROPERTY, CIBA_PROPERTY, CONSOLE_PROPERTY, REFRESH_TOKEN_KEY_PROPERTY }) {
 			if (!environment.containsProperty(property)) {
 				secrets.put(property, secret());
 			}

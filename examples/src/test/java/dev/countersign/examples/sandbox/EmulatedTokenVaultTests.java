@@ -198,9 +198,6 @@ class EmulatedTokenVaultTests {
 						"Unsupported requested_token_type: " + EmulatedTokenVault.ACCESS_TOKEN_TYPE),
 				Arguments.of("unknown subject_token_type", set("subject_token_type", "urn:example:jwt"),
 						"Unsupported subject_token_type: urn:example:jwt"),
-				Arguments.of("refresh token subject", set("subject_token_type", EmulatedTokenVault.REFRESH_TOKEN_TYPE),
-						"subject_token_type " + EmulatedTokenVault.REFRESH_TOKEN_TYPE
-								+ " is not supported by the sandbox yet"),
 				Arguments.of("unknown parameter", set("scope", "repo"), "Unknown parameter: scope"),
 				Arguments.of("repeated parameter",
 						(Consumer<MultiValueMap<String, String>>) (form) -> form.add("connection", "github"),

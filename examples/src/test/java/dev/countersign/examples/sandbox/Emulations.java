@@ -27,6 +27,12 @@ final class Emulations {
 
 	static final String CIBA_CLIENT_SECRET = "ciba-s3cr3t-for-tests";
 
+	static final String CONSOLE_CLIENT_ID = "sandbox-console";
+
+	static final String CONSOLE_CLIENT_SECRET = "console-s3cr3t-for-tests";
+
+	static final URI CONSOLE_REDIRECT_URI = URI.create("http://127.0.0.1:8080/console/callback");
+
 	final MutableClock clock = new MutableClock(START);
 
 	final EmulatedTenant tenant = new EmulatedTenant(ISSUER, AUDIENCE, Duration.ofHours(24), this.clock);
@@ -47,14 +53,23 @@ final class Emulations {
 
 	final EmulatedCiba ciba = new EmulatedCiba(this.tenant, CIBA_CLIENT_ID, this.cibaRequests);
 
+	final EmulatedRefreshTokens refreshTokens = new EmulatedRefreshTokens();
+
+	final EmulatedAuthorization authorization = new EmulatedAuthorization(this.tenant, AUDIENCE,
+			Map.of(CONSOLE_CLIENT_ID, CONSOLE_REDIRECT_URI), this.refreshTokens, this.clock);
+
 	final EmulatedTokenEndpoint tokenEndpoint = new EmulatedTokenEndpoint(
-			Map.of(CLIENT_ID, CLIENT_SECRET, CIBA_CLIENT_ID, CIBA_CLIENT_SECRET), Map.of(EmulatedTokenVault.GRANT_TYPE,
-					new EmulatedTokenVault(this.tenant, AUDIENCE, this.tokens), EmulatedCiba.GRANT_TYPE, this.ciba),
+			Map.of(CLIENT_ID, CLIENT_SECRET, CIBA_CLIENT_ID, CIBA_CLIENT_SECRET, CONSOLE_CLIENT_ID,
+					CONSOLE_CLIENT_SECRET),
+			Map.of(EmulatedTokenVault.GRANT_TYPE,
+					new EmulatedTokenVault(this.tenant, AUDIENCE, this.tokens, this.refreshTokens),
+					EmulatedCiba.GRANT_TYPE, this.ciba, EmulatedAuthorization.GRANT_TYPE, this.authorization),
 			this.faults.tokenEndpoint());
 
 	final WebTestClient client = WebTestClient
 		.bindToRouterFunction(this.tenant.routes()
 			.and(this.tokenEndpoint.routes())
+			.and(this.authorization.routes())
 			.and(this.ciba.routes(this.tokenEndpoint, this.faults.backchannel()))
 			.and(new SandboxPhone(this.cibaRequests).routes())
 			.and(new EmulatedCalendar(this.calendars, this.tokens, this.faults, this.writes).routes())

@@ -40,8 +40,10 @@ import dev.countersign.vault.TokenVaultClient;
  * is ready and stops on shutdown. Refuses to start, naming the setting, when
  * {@code countersign.ciba.client-id} or {@code client-secret} is missing, when
  * {@code countersign.approval.requested-expiry} is above 300 s, or when
- * {@code countersign.vault.write-subject} is {@code refresh-token} (not supported yet).
- * The loop and the executor record each step through the {@link ApprovalAudit} of
+ * {@code countersign.vault.write-subject} is neither {@code ciba-token} nor
+ * {@code refresh-token}. The {@code refresh-token} subject and its settings come from
+ * {@code dev.countersign.server.console.ConsoleConfiguration}. The loop and the executor
+ * record each step through the {@link ApprovalAudit} of
  * {@code dev.countersign.server.audit.AuditConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -140,10 +142,12 @@ public class ApprovalConfiguration {
 	@Bean
 	BatchExecutor batchExecutor(ActionStore actions, BatchStore batches, BatchSigner signer,
 			ApprovalTokenValidator validator, TokenVaultClient vault, ObjectProvider<ProviderWriter> writers,
-			ApprovalConfig config, Clock clock, WriteSubjectProperties writeSubject, ApprovalAudit audit) {
-		writeSubject.requireSupported();
+			ApprovalConfig config, Clock clock, WriteSubjectProperties writeSubject, ApprovalAudit audit,
+			ObjectProvider<WriteSubject> subjects) {
+		WriteSubject subject = writeSubject.usesRefreshToken() ? subjects.getObject() : WriteSubject.cibaToken();
+		logger.info("Approved writes exchange {} as the Token Vault subject", subject.name());
 		return new BatchExecutor(actions, batches, signer, validator, vault, writers.orderedStream().toList(), config,
-				clock, audit);
+				clock, audit, subject);
 	}
 
 	@Bean(destroyMethod = "stop")

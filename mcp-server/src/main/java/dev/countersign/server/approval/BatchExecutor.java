@@ -57,8 +57,11 @@ import dev.countersign.vault.TokenVaultClient;
  * <li>the execution window opens: {@link ApprovalConfig#executionWindow()}, never past
  * the CIBA token's {@code exp};</li>
  * <li>one Token Vault exchange per connection the batch writes through (none for
- * {@code deals}), with the CIBA access token as subject; a failed exchange fails that
- * connection's actions with its message, the others go on;</li>
+ * {@code deals}), with the {@link WriteSubject} as subject: the CIBA access token
+ * ({@code ciba-token}) or the user's stored refresh token ({@code refresh-token}, opened
+ * only here, after the checks above); a failed exchange fails that connection's actions
+ * with its message, the others go on; no subject (the user never signed in to the
+ * console) fails every action that needed one with the sentence telling them to;</li>
  * <li>each {@code BATCHED} action moves to {@code APPROVED} (cancelled ones are skipped),
  * then, {@value #PARALLELISM} at a time, {@code APPROVED → EXECUTING →
  * SUCCEEDED | FAILED | UNKNOWN} by compare-and-set, or {@code EXPIRED} when the window
@@ -68,8 +71,8 @@ import dev.countersign.vault.TokenVaultClient;
  * returned. Logs name batches, actions and reasons, never a token. Each step is recorded
  * in the user's audit chain after its state change ({@link ApprovalAudit}): FAILED (token
  * refused) or TAMPERING_REFUSED for a refused batch, APPROVED once claimed, EXCHANGE_DONE
- * per connection (its name only), then EXECUTED, FAILED, UNKNOWN or EXPIRED per action.
- * Thread-safe.
+ * per connection (its name and the subject's kind only), then EXECUTED, FAILED, UNKNOWN
+ * or EXPIRED per action. Thread-safe.
  *
  * <pre>{@code
  * if (pollResult instanceof CibaOutcome.Approved approved) {
@@ -124,6 +127,8 @@ public final class BatchExecutor {
 
 	private final ApprovalAudit audit;
 
+	private final WriteSubject subject;
+
 	/**
 	 * Creates the executor, recording nothing in the audit trail.
 	 * @param actions the action store
@@ -157,7 +162,28 @@ public final class BatchExecutor {
 	public BatchExecutor(ActionStore actions, BatchStore batches, BatchSigner signer, ApprovalTokenValidator validator,
 			TokenVaultClient vault, List<ProviderWriter> writers, ApprovalConfig config, Clock clock,
 			ApprovalAudit audit) {
+		this(actions, batches, signer, validator, vault, writers, config, clock, audit, WriteSubject.cibaToken());
+	}
+
+	/**
+	 * Creates the executor.
+	 * @param actions the action store
+	 * @param batches the batch store
+	 * @param signer the batch signer holding the configured keys
+	 * @param validator validates the CIBA access token
+	 * @param vault exchanges the write subject for provider tokens
+	 * @param writers the writers; each tool is run by at most one
+	 * @param config the approval settings (the execution window)
+	 * @param clock the clock
+	 * @param audit records each step; never fails
+	 * @param subject the subject of write exchanges
+	 * @throws IllegalArgumentException when two writers claim the same tool
+	 */
+	public BatchExecutor(ActionStore actions, BatchStore batches, BatchSigner signer, ApprovalTokenValidator validator,
+			TokenVaultClient vault, List<ProviderWriter> writers, ApprovalConfig config, Clock clock,
+			ApprovalAudit audit, WriteSubject subject) {
 		this.audit = Objects.requireNonNull(audit, "audit must not be null");
+		this.subject = Objects.requireNonNull(subject, "subject must not be null");
 		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.batches = Objects.requireNonNull(batches, "batches must not be null");
 		this.signer = Objects.requireNonNull(signer, "signer must not be null");
@@ -274,23 +300,48 @@ public final class BatchExecutor {
 			.map(Action::connection)
 			.filter((connection) -> !OWN_CONNECTIONS.contains(connection))
 			.forEach(connections::add);
-		return Flux.fromIterable(connections)
-			.flatMap((connection) -> exchange(batch, cibaToken, connection))
-			.collectMap(Exchange::connection)
-			.flatMap((exchanges) -> Flux.fromIterable(waiting)
-				.concatMap((action) -> approve(action, exchanges.get(action.connection())))
-				.flatMap((action) -> runOne(action, tokenFor(action, exchanges), deadline), PARALLELISM)
-				.then(this.batches.find(batch.user(), batch.id())));
+		return exchanges(batch, cibaToken, connections).flatMap((exchanges) -> Flux.fromIterable(waiting)
+			.concatMap((action) -> approve(action, exchanges.get(action.connection())))
+			.flatMap((action) -> runOne(action, tokenFor(action, exchanges), deadline), PARALLELISM)
+			.then(this.batches.find(batch.user(), batch.id())));
 	}
 
-	private Mono<Exchange> exchange(Batch batch, String cibaToken, String connection) {
-		// DESIGN §3 Writes (write-subject=ciba-token): the approved CIBA token is the
-		// subject.
-		return Mono.fromCallable(() -> this.vault.exchange(TokenExchangeRequest.of(cibaToken, connection)))
+	/**
+	 * One exchange per connection, all with the same subject, which is resolved once,
+	 * here: after the approval checks passed and the batch was claimed.
+	 */
+	private Mono<Map<String, Exchange>> exchanges(Batch batch, String cibaToken, Set<String> connections) {
+		if (connections.isEmpty()) {
+			return Mono.just(Map.of());
+		}
+		// DESIGN §3 Writes: the subject is countersign.vault.write-subject.
+		return this.subject.resolve(batch, cibaToken)
+			.switchIfEmpty(Mono.error(() -> new SubjectUnavailableException("no subject token for the exchange")))
+			.flatMap((subject) -> Flux.fromIterable(connections)
+				.flatMap((connection) -> exchange(batch, subject, connection))
+				.collectMap(Exchange::connection))
+			.onErrorResume((ex) -> {
+				String problem = (ex instanceof SubjectUnavailableException && ex.getMessage() != null)
+						? ex.getMessage() : "the subject token for the exchange could not be read ("
+								+ ex.getClass().getSimpleName() + ")";
+				logger.warn("Batch {} of user {}: no {} subject: {}", batch.id(), batch.user(), this.subject.name(),
+						problem);
+				Map<String, Exchange> failed = new HashMap<>();
+				connections.forEach((connection) -> failed.put(connection, new Exchange(connection, null, problem)));
+				return Mono.just(failed);
+			});
+	}
+
+	private Mono<Exchange> exchange(Batch batch, WriteSubject.Token subject, String connection) {
+		return Mono
+			.fromCallable(() -> this.subject.exchangeClient(this.vault)
+				.exchange(TokenExchangeRequest.builder(subject.value(), connection)
+					.subjectTokenType(subject.type())
+					.build()))
 			.subscribeOn(Schedulers.boundedElastic())
 			.map((token) -> new Exchange(connection, token, null))
-			// the connection's name only, NEVER the token
-			.flatMap((done) -> this.audit.exchangeDone(batch, connection).thenReturn(done))
+			// the connection's name and the subject's kind only, NEVER a token
+			.flatMap((done) -> this.audit.exchangeDone(batch, connection, this.subject.name()).thenReturn(done))
 			.onErrorResume((ex) -> {
 				String problem = "the token exchange for " + connection + " failed: "
 						+ Objects.requireNonNullElse(ex.getMessage(), ex.getClass().getSimpleName());

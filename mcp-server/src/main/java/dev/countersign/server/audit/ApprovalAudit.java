@@ -65,7 +65,12 @@ import dev.countersign.policy.audit.AuditTrail;
  * <tr>
  * <td>EXCHANGE_DONE</td>
  * <td>countersign</td>
- * <td>connection name only</td>
+ * <td>connection name, subject ({@code ciba-token} or {@code refresh-token})</td>
+ * </tr>
+ * <tr>
+ * <td>REFRESH_TOKEN_STORED / REFRESH_TOKEN_FORGOTTEN</td>
+ * <td>user</td>
+ * <td>key_id / nothing</td>
  * </tr>
  * <tr>
  * <td>EXECUTED / FAILED / UNKNOWN / EXPIRED (an action)</td>
@@ -222,15 +227,42 @@ public final class ApprovalAudit {
 	}
 
 	/**
-	 * Records a token exchange done for a batch: the connection's name only, NEVER the
-	 * token.
+	 * Records a token exchange done for a batch: the connection's name and which kind of
+	 * subject token was used, NEVER a token. With {@code refresh-token} this is the audit
+	 * of each use of the user's standing credential.
 	 * @param batch the batch
 	 * @param connection the connection name
+	 * @param subject {@code ciba-token} or {@code refresh-token}
 	 * @return completes when recorded
 	 */
-	public Mono<Void> exchangeDone(Batch batch, String connection) {
+	public Mono<Void> exchangeDone(Batch batch, String connection, String subject) {
+		Map<String, @Nullable Object> details = new LinkedHashMap<>();
+		details.put("connection", connection);
+		details.put("subject", subject);
 		return record(batch.user(), AuditEventType.EXCHANGE_DONE, AuditEvent.ACTOR_COUNTERSIGN, null, batch.id(),
-				single("connection", connection));
+				details);
+	}
+
+	/**
+	 * Records that the user signed in to the console and their refresh token was stored,
+	 * sealed: the key id only, NEVER the token or its ciphertext.
+	 * @param user the user id
+	 * @param keyId the id of the key that sealed it
+	 * @return completes when recorded
+	 */
+	public Mono<Void> refreshTokenStored(String user, String keyId) {
+		return record(user, AuditEventType.REFRESH_TOKEN_STORED, AuditEvent.ACTOR_USER, null, null,
+				single("key_id", keyId));
+	}
+
+	/**
+	 * Records that the user's stored refresh token was forgotten.
+	 * @param user the user id
+	 * @return completes when recorded
+	 */
+	public Mono<Void> refreshTokenForgotten(String user) {
+		return record(user, AuditEventType.REFRESH_TOKEN_FORGOTTEN, AuditEvent.ACTOR_USER, null, null,
+				new LinkedHashMap<>());
 	}
 
 	/**

@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
@@ -32,12 +33,20 @@ import dev.countersign.server.web.RequestSizeLimitFilter;
 /**
  * Who may call what (DESIGN §3): {@code /mcp} takes agents' user tokens only;
  * {@code /api/v1} takes console tokens with {@code countersign:manage} only; tokens
- * without a user are refused everywhere; everything else is closed unless another chain
- * (the sandbox's) claims it first. Stateless: no session, no cookies, no CSRF.
+ * without a user are refused everywhere; {@code GET /console/login} and
+ * {@code GET /console/callback} (the console sign-in) are public; everything else is
+ * closed unless another chain (the sandbox's) claims it first. Stateless: no session, no
+ * cookies, no CSRF.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 public class SecurityConfiguration {
+
+	/** The console sign-in's start: public, GET only. */
+	static final String CONSOLE_LOGIN_PATH = "/console/login";
+
+	/** The console sign-in's callback: public, GET only. */
+	static final String CONSOLE_CALLBACK_PATH = "/console/callback";
 
 	@Bean
 	PublicUrls publicUrls(HttpProperties properties) {
@@ -91,6 +100,9 @@ public class SecurityConfiguration {
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers(ProtectedResourceMetadata.PATH, ProtectedResourceMetadata.MCP_PATH)
+				.permitAll()
+				// the console sign-in (write-subject=refresh-token): these two paths only
+				.pathMatchers(HttpMethod.GET, CONSOLE_LOGIN_PATH, CONSOLE_CALLBACK_PATH)
 				.permitAll()
 				.pathMatchers("/mcp", "/mcp/**")
 				.access(callerIs(CallerKind.AGENT, null))

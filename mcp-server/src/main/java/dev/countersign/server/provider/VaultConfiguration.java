@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.core.IntervalFunction;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -73,12 +74,29 @@ public class VaultConfiguration {
 		return new VaultProviderTokens(client, cache, breakers.circuitBreaker(AUTH0), retry);
 	}
 
+	/**
+	 * The Token Vault token endpoint: {@code countersign.vault.token-endpoint}, else
+	 * Auth0's under the issuer.
+	 * @param vault the vault settings
+	 * @param auth the auth settings
+	 * @return the endpoint
+	 */
+	public static URI tokenEndpoint(VaultProperties vault, AuthProperties auth) {
+		return (vault.tokenEndpoint() != null) ? vault.tokenEndpoint() : tokenEndpoint(auth.requireIssuer());
+	}
+
 	private static URI tokenEndpoint(URI issuer) {
 		String base = issuer.toString();
 		return URI.create(base + (base.endsWith("/") ? "" : "/") + "oauth/token");
 	}
 
-	private static TokenExchangeDialect dialect(String name) {
+	/**
+	 * The exchange dialect named by {@code countersign.vault.dialect}.
+	 * @param name the setting, or null for Auth0's
+	 * @return the dialect
+	 * @throws InvalidConfigurationException when it is neither auth0 nor standard
+	 */
+	public static TokenExchangeDialect dialect(@Nullable String name) {
 		if (name == null || name.isBlank()) {
 			return TokenExchangeDialect.AUTH0;
 		}

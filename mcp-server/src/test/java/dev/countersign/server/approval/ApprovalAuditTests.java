@@ -104,8 +104,9 @@ class ApprovalAuditTests {
 		assertThat(events.get(2).details()).containsEntry("auth_req_id", "req-1")
 			.containsEntry("short_code", batch.shortCode());
 		assertThat(events.get(3).actor()).isEqualTo(AuditEvent.ACTOR_USER);
-		assertThat(events.get(4).details()).containsOnlyKeys("connection")
-			.containsEntry("connection", ToolDescriptor.GOOGLE);
+		assertThat(events.get(4).details()).containsOnlyKeys("connection", "subject")
+			.containsEntry("connection", ToolDescriptor.GOOGLE)
+			.containsEntry("subject", WriteSubjectProperties.CIBA_TOKEN);
 		assertThat(events.get(5).actionId()).isEqualTo(mail.id());
 		assertThat(this.engine.trail.verify(Engine.USER, List.of()).block())
 			.isEqualTo(new AuditVerification.Intact(6, events.get(5).hash()));

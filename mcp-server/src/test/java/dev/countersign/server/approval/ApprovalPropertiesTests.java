@@ -52,13 +52,39 @@ class ApprovalPropertiesTests {
 	}
 
 	@Test
-	void writeSubjectWhenRefreshTokenThenRefusedAsNotSupportedYet() {
+	void writeSubjectWhenUnknownThenRefusedNamingTheSetting() {
 		assertThatExceptionOfType(InvalidConfigurationException.class)
-			.isThrownBy(() -> new WriteSubjectProperties("refresh-token").requireSupported())
-			.withMessageContaining("countersign.vault.write-subject")
-			.withMessageContaining("not supported yet");
-		new WriteSubjectProperties(null).requireSupported();
-		new WriteSubjectProperties("ciba-token").requireSupported();
+			.isThrownBy(() -> new WriteSubjectProperties("password", null, null).usesRefreshToken())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("countersign.vault.write-subject"));
+		assertThat(new WriteSubjectProperties(null, null, null).usesRefreshToken()).isFalse();
+		assertThat(new WriteSubjectProperties("ciba-token", null, null).usesRefreshToken()).isFalse();
+		assertThat(new WriteSubjectProperties(" Refresh-Token ", null, null).usesRefreshToken()).isTrue();
+	}
+
+	@Test
+	void refreshTokenKeyWhenMissingThenRefusedNamingTheSetting() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> new WriteSubjectProperties("refresh-token", null, null).requireCipher())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("countersign.vault.refresh-token-key"));
+	}
+
+	@Test
+	void refreshTokenKeyWhenTooShortThenRefusedWithoutEchoingIt() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> new WriteSubjectProperties("refresh-token", "short-secret", null).requireCipher())
+			.withMessageContaining("countersign.vault.refresh-token-key")
+			.withMessageContaining("at least 32 bytes")
+			.withMessageNotContaining("short-secret");
+		assertThat(new WriteSubjectProperties("refresh-token", KEY, null).toString()).doesNotContain(KEY);
+	}
+
+	@Test
+	void refreshTokenKeyIdWhenMalformedThenRefusedNamingTheSetting() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> new WriteSubjectProperties("refresh-token", KEY, "k:1").requireCipher())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("countersign.vault.refresh-token-key-id"));
+		assertThat(new WriteSubjectProperties("refresh-token", KEY, "k7").requireCipher().sealingKeyId())
+			.isEqualTo("k7");
 	}
 
 	@Test

@@ -101,6 +101,20 @@ final class Engine {
 				List.of(this.writer), config, this.clock, this.audit);
 	}
 
+	/**
+	 * An executor over the same stores, fakes and audit with another write subject.
+	 * @param subject the write subject
+	 * @return the executor
+	 */
+	BatchExecutor executor(WriteSubject subject) {
+		return new BatchExecutor(this.actions, this.batches, TestBatches.SIGNER, this.validator, this.vault,
+				List.of(this.writer), this.config, this.clock, this.audit, subject);
+	}
+
+	List<dev.countersign.policy.audit.AuditEvent> events() {
+		return this.auditStore.read(USER, 1, 1000).collectList().block();
+	}
+
 	ApprovalLoop loop(ApprovalChannel channel) {
 		return new ApprovalLoop(this.actions, this.batches, this.batcher,
 				new ActionFreezer(this.actions, this.config, this.clock, IdGenerator.ulid(this.clock)), channel,

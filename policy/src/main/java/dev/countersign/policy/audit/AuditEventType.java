@@ -30,7 +30,11 @@ public enum AuditEventType {
 	/** A batch was refused because its actions, digest or signature did not verify. */
 	TAMPERING_REFUSED,
 
-	/** Provider tokens were obtained by token exchange (never the tokens themselves). */
+	/**
+	 * Provider tokens were obtained by token exchange (never the tokens themselves); the
+	 * details name the connection and the subject used ({@code ciba-token} or
+	 * {@code refresh-token}).
+	 */
 	EXCHANGE_DONE,
 
 	/** An action ran and the provider confirmed it. */
@@ -55,6 +59,15 @@ public enum AuditEventType {
 	READ,
 
 	/** A setting (rule, routing, trust) was changed or a change was requested. */
-	SETTING_CHANGED
+	SETTING_CHANGED,
+
+	/**
+	 * The user signed in to the console and their refresh token was stored, sealed (never
+	 * the token itself).
+	 */
+	REFRESH_TOKEN_STORED,
+
+	/** The user's stored refresh token was forgotten. */
+	REFRESH_TOKEN_FORGOTTEN
 
 }

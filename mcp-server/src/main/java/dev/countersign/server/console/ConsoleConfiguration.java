@@ -1,0 +1,133 @@
+package dev.countersign.server.console;
+
+import java.time.Clock;
+import java.util.Locale;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.countersign.policy.account.InMemoryRefreshTokenStore;
+import dev.countersign.policy.account.RefreshTokenCipher;
+import dev.countersign.policy.account.RefreshTokenStore;
+import dev.countersign.server.approval.WriteSubject;
+import dev.countersign.server.approval.WriteSubjectProperties;
+import dev.countersign.server.audit.ApprovalAudit;
+import dev.countersign.server.auth.AuthProperties;
+import dev.countersign.server.auth.Callers;
+import dev.countersign.server.provider.VaultConfiguration;
+import dev.countersign.server.provider.VaultProperties;
+import dev.countersign.server.web.HttpProperties;
+import dev.countersign.server.web.PublicUrls;
+import dev.countersign.vault.TokenVaultClient;
+import dev.countersign.vault.TokenVaultOptions;
+
+/**
+ * Wires the console sign-in and the refresh-token write subject. With
+ * {@code countersign.vault.write-subject=refresh-token} it refuses to start, naming the
+ * setting, when {@code countersign.vault.refresh-token-key},
+ * {@code countersign.console.client-id} (which must be a console client),
+ * {@code countersign.console.client-secret}, or a way to tell users where to sign in
+ * ({@code countersign.console.redirect-uri} or {@code countersign.http.public-url}) is
+ * missing. Otherwise the console pages answer 404 saying the sign-in is not used. With
+ * {@code refresh-token}, write exchanges are made with the console client's credentials
+ * (Auth0 lets only the application a refresh token was issued to exchange it), at the
+ * Token Vault endpoint and dialect of {@code countersign.vault.*}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ConsoleConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RefreshTokenStore refreshTokenStore() {
+		return new InMemoryRefreshTokenStore();
+	}
+
+	@Bean
+	@Conditional(RefreshTokenMode.class)
+	RefreshTokenCipher refreshTokenCipher(WriteSubjectProperties writeSubject) {
+		return writeSubject.requireCipher();
+	}
+
+	@Bean
+	@Conditional(RefreshTokenMode.class)
+	ConsoleSignIn.Settings consoleSettings(ConsoleProperties console, AuthProperties auth) {
+		return new ConsoleSignIn.Settings(auth.requireIssuer().toString(), auth.requireAudience(),
+				auth.effectiveJwksUri(), auth.effectiveAlgorithms(), auth.effectiveClockSkew(),
+				console.requireClientId(auth.effectiveConsoleClients()), console.requireClientSecret(),
+				console.redirectUri());
+	}
+
+	@Bean
+	@Conditional(RefreshTokenMode.class)
+	WriteSubject refreshTokenWriteSubject(RefreshTokenStore store, RefreshTokenCipher cipher, ConsoleProperties console,
+			HttpProperties http, ConsoleSignIn.Settings settings, VaultProperties vault, AuthProperties auth,
+			Clock clock) {
+		// Auth0 (Token Vault, refresh token exchange): only the application the refresh
+		// token was issued to may exchange it, so the console client exchanges it.
+		TokenVaultClient client = TokenVaultClient
+			.create(TokenVaultOptions.builder(VaultConfiguration.tokenEndpoint(vault, auth), settings.clientId())
+				.clientSecret(settings.clientSecret())
+				.dialect(VaultConfiguration.dialect(vault.dialect()))
+				.clock(clock)
+				.build());
+		return new RefreshTokenSubject(store, cipher, console.signInUrl(http.publicUrl()), client);
+	}
+
+	@Bean
+	@Conditional(RefreshTokenMode.class)
+	ConsoleSignIn consoleSignIn(ConsoleSignIn.Settings settings, ReactiveJwtDecoder jwtDecoder, Callers callers,
+			RefreshTokenCipher cipher, RefreshTokenStore store, ApprovalAudit audit, PublicUrls urls, Clock clock) {
+		return new ConsoleSignIn(settings, jwtDecoder, callers, cipher, store, audit, urls, clock);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> consoleRoutes(ObjectProvider<ConsoleSignIn> signIn) {
+		ConsoleSignIn active = signIn.getIfAvailable();
+		if (active != null) {
+			return active.routes();
+		}
+		String html = ConsolePages.html("Console sign-in not used",
+				"Countersign runs approved writes with the approval token from your phone "
+						+ "(countersign.vault.write-subject=ciba-token), so there is nothing to sign in for.");
+		return RouterFunctions.route()
+			.GET(ConsoleSignIn.LOGIN_PATH, (request) -> notUsed(html))
+			.GET(ConsoleSignIn.CALLBACK_PATH, (request) -> notUsed(html))
+			.build();
+	}
+
+	private static reactor.core.publisher.Mono<ServerResponse> notUsed(String html) {
+		return ServerResponse.status(HttpStatus.NOT_FOUND)
+			.contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+			.bodyValue(html);
+	}
+
+	/**
+	 * Matches when {@code countersign.vault.write-subject} is {@code refresh-token} (any
+	 * case, surrounding blanks ignored), read as Spring binds it.
+	 */
+	static final class RefreshTokenMode implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return Binder.get(context.getEnvironment())
+				.bind("countersign.vault.write-subject", String.class)
+				.map((value) -> WriteSubjectProperties.REFRESH_TOKEN.equals(value.strip().toLowerCase(Locale.ROOT)))
+				.orElse(false);
+		}
+
+	}
+
+}
