@@ -32,12 +32,24 @@ public final class TestWrites {
 	 * @return the action
 	 */
 	public static Action action(String tool, Map<String, Object> arguments) {
+		return actionWithPreconditions(tool, arguments, Map.of());
+	}
+
+	/**
+	 * A frozen action of a catalog write with the preconditions read when it was called.
+	 * @param tool the tool name
+	 * @param arguments its normalised arguments
+	 * @param preconditions its preconditions (a version, a head SHA)
+	 * @return the action
+	 */
+	public static Action actionWithPreconditions(String tool, Map<String, Object> arguments,
+			Map<String, Object> preconditions) {
 		MutableClock clock = MutableClock.start();
 		ActionFreezer freezer = new ActionFreezer(new InMemoryActionStore(), ApprovalConfig.defaults(), clock,
 				IdGenerator.ulid(clock));
 		return freezer
 			.submit(SubmitRequest.batch(ToolCalls.USER, "claude-desktop",
-					ToolCatalog.create().find(tool).orElseThrow().descriptor(), arguments, Map.of(), 0.9))
+					ToolCatalog.create().find(tool).orElseThrow().descriptor(), arguments, preconditions, 0.9))
 			.block();
 	}
 
