@@ -1,5 +1,6 @@
 package dev.countersign.redis;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,8 +12,10 @@ import dev.countersign.policy.deal.Contact;
 import dev.countersign.policy.deal.Deal;
 import dev.countersign.policy.deal.DealAlreadyExistsException;
 import dev.countersign.policy.deal.DealBook;
+import dev.countersign.policy.deal.DealChanges;
 import dev.countersign.policy.deal.DealQuery;
 import dev.countersign.policy.deal.DealStore;
+import dev.countersign.policy.deal.DealVersionConflictException;
 import dev.countersign.redis.internal.JsonCodec;
 import dev.countersign.redis.internal.RedisKeys;
 import dev.countersign.redis.internal.RedisScript;
@@ -26,7 +29,9 @@ import reactor.core.publisher.Mono;
  * user's hash tag ({@link RedisKeys}), written from a seed function the first time the
  * user is seen: one Lua script writes the whole book only if it is not there yet, so
  * replicas racing on a new user seed it once. Filtering and sorting happen in the store,
- * over the user's whole book (a book is small: a demo pipeline).
+ * over the user's whole book (a book is small: a demo pipeline). An update is a
+ * compare-and-set on the deal's version: the new deal is made from the one read, and a
+ * Lua script stores it only if the stored deal is still at the version it was made from.
  *
  * <p>
  * Thread-safe: the store holds no mutable state, and the Lettuce connection it is given
@@ -56,6 +61,21 @@ public final class RedisDealStore implements DealStore {
 			return 'SEEDED'
 			""");
 
+	// KEYS: deals hash
+	// ARGV: deal id, expected version, JSON of the updated deal
+	private static final RedisScript UPDATE = new RedisScript("""
+			local current = redis.call('HGET', KEYS[1], ARGV[1])
+			if not current then
+			  return 'MISSING'
+			end
+			local version = tonumber(cjson.decode(current)['version'])
+			if version ~= tonumber(ARGV[2]) then
+			  return 'CONFLICT:' .. tostring(version)
+			end
+			redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+			return 'UPDATED'
+			""");
+
 	private static final Comparator<Deal> MOST_RECENT_FIRST = Comparator.comparing(Deal::updatedAt)
 		.reversed()
 		.thenComparing(Deal::id);
@@ -63,6 +83,8 @@ public final class RedisDealStore implements DealStore {
 	private final RedisReactiveCommands<String, String> commands;
 
 	private final Function<String, DealBook> seed;
+
+	private final Clock clock;
 
 	private final JsonCodec codec = new JsonCodec();
 
@@ -75,13 +97,26 @@ public final class RedisDealStore implements DealStore {
 	}
 
 	/**
-	 * A store in which every user starts with the book the seed gives.
+	 * A store in which every user starts with the book the seed gives, on the system
+	 * clock.
 	 * @param connection the connection to use; the caller owns and closes it
 	 * @param seed the book for a user seen for the first time
 	 */
 	public RedisDealStore(StatefulRedisConnection<String, String> connection, Function<String, DealBook> seed) {
+		this(connection, seed, Clock.systemUTC());
+	}
+
+	/**
+	 * A store in which every user starts with the book the seed gives.
+	 * @param connection the connection to use; the caller owns and closes it
+	 * @param seed the book for a user seen for the first time
+	 * @param clock the clock that stamps updates
+	 */
+	public RedisDealStore(StatefulRedisConnection<String, String> connection, Function<String, DealBook> seed,
+			Clock clock) {
 		this.commands = Objects.requireNonNull(connection, "connection must not be null").reactive();
 		this.seed = Objects.requireNonNull(seed, "seed must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 	}
 
 	@Override
@@ -140,6 +175,37 @@ public final class RedisDealStore implements DealStore {
 			.then(Mono.defer(() -> this.commands.hsetnx(RedisKeys.of(user).deals(), deal.id(), this.codec.write(deal))))
 			.flatMap((written) -> Boolean.TRUE.equals(written) ? Mono.just(deal)
 					: Mono.error(new DealAlreadyExistsException(deal.id())));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Reads the deal, applies the changes, then stores the result with a Lua script that
+	 * first checks the stored version again, so a change made in between by another
+	 * replica is a conflict, never lost.
+	 */
+	@Override
+	public Mono<Deal> update(String user, String dealId, long expectedVersion, DealChanges changes) {
+		Objects.requireNonNull(dealId, "dealId must not be null");
+		Objects.requireNonNull(changes, "changes must not be null");
+		return findDeal(user, dealId).flatMap((current) -> {
+			if (current.version() != expectedVersion) {
+				return Mono.error(new DealVersionConflictException(dealId, expectedVersion, current.version()));
+			}
+			Deal updated = changes.applyTo(current, this.clock.instant());
+			String[] keys = { RedisKeys.of(user).deals() };
+			return UPDATE.run(this.commands, keys, dealId, Long.toString(expectedVersion), this.codec.write(updated))
+				.flatMap((outcome) -> {
+					if (outcome.equals("UPDATED")) {
+						return Mono.just(updated);
+					}
+					if (outcome.startsWith("CONFLICT:")) {
+						return Mono.error(new DealVersionConflictException(dealId, expectedVersion,
+								Long.parseLong(outcome.substring("CONFLICT:".length()))));
+					}
+					return Mono.empty();
+				});
+		});
 	}
 
 	/** Writes the user's seed book unless the user already has one. */

@@ -3,14 +3,27 @@ package dev.countersign.redis;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import dev.countersign.policy.MutableClock;
 
 import dev.countersign.policy.deal.Contact;
 import dev.countersign.policy.deal.Deal;
-import dev.countersign.policy.deal.DealAlreadyExistsException;
+import dev.countersign.policy.deal.AbstractDealStoreTests;
 import dev.countersign.policy.deal.DealBook;
+import dev.countersign.policy.deal.DealChanges;
 import dev.countersign.policy.deal.DealQuery;
 import dev.countersign.policy.deal.DealStage;
+import dev.countersign.policy.deal.DealStore;
+import dev.countersign.policy.deal.DealVersionConflictException;
 import dev.countersign.policy.deal.DemoDeals;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -18,15 +31,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link RedisDealStore} against a real {@code redis-server}: the same answers as the
- * in-memory store over the demo book.
+ * {@link RedisDealStore} against a real {@code redis-server}: the {@link DealStore}
+ * contract, the same answers as the in-memory store over the demo book, and updates
+ * racing from two replicas.
  */
-class RedisDealStoreTests {
+class RedisDealStoreTests extends AbstractDealStoreTests {
 
 	private static RedisServer server;
 
@@ -52,9 +67,14 @@ class RedisDealStoreTests {
 		server.close();
 	}
 
-	@BeforeEach
-	void createStore() {
+	@Override
+	protected DealStore createStore(Function<String, DealBook> seed, MutableClock clock) {
 		connection.sync().flushdb();
+		return new RedisDealStore(connection, seed, clock);
+	}
+
+	@BeforeEach
+	void createReadStore() {
 		this.store = new RedisDealStore(connection, (user) -> DemoDeals.book(this.clock));
 	}
 
@@ -129,32 +149,65 @@ class RedisDealStoreTests {
 	}
 
 	@Test
-	void createWhenIdIsNewThenStoredAndFound() {
-		Deal deal = new Deal("D-7K2QX9A4B1", "Analytics add-on", "Northwind Traders", DealStage.LEAD, 1_200, "USD",
-				List.of(DemoDeals.EXAMPLE_CONTACT_ID), 1, this.clock.instant());
-		StepVerifier.create(this.store.create("ada", deal)).expectNext(deal).verifyComplete();
-		StepVerifier.create(this.store.findDeal("ada", deal.id())).expectNext(deal).verifyComplete();
-		assertThat(this.store.findDeals("ada", DealQuery.all()).collectList().block()).hasSize(7).contains(deal);
-		StepVerifier.create(this.store.findDeal("grace", deal.id())).verifyComplete();
+	void updateWhenTwoReplicasRaceThenExactlyOneWinsAndTheOtherSeesTheConflict() throws Exception {
+		RedisClient otherClient = RedisClient.create(server.uri());
+		try (StatefulRedisConnection<String, String> other = otherClient.connect()) {
+			List<DealStore> replicas = List.of(store(),
+					new RedisDealStore(other, (user) -> DemoDeals.book(this.clock), this.clock));
+			ExecutorService pool = Executors.newFixedThreadPool(4);
+			try {
+				for (int round = 0; round < 30; round++) {
+					Deal before = replicas.get(1).findDeal("auth0|ada", DemoDeals.EXAMPLE_DEAL_ID).block();
+					CountDownLatch go = new CountDownLatch(1);
+					List<Future<Object>> outcomes = new ArrayList<>();
+					for (int i = 0; i < 4; i++) {
+						DealStore replica = replicas.get(i % 2);
+						long amount = round * 10L + i;
+						Callable<Object> attempt = () -> {
+							go.await();
+							return replica
+								.update("auth0|ada", before.id(), before.version(),
+										new DealChanges(null, null, amount, null))
+								.cast(Object.class)
+								.onErrorResume(DealVersionConflictException.class, Mono::just)
+								.block();
+						};
+						outcomes.add(pool.submit(attempt));
+					}
+					go.countDown();
+					List<Deal> winners = new ArrayList<>();
+					for (Future<Object> outcome : outcomes) {
+						Object result = outcome.get(10, TimeUnit.SECONDS);
+						if (result instanceof Deal won) {
+							winners.add(won);
+						}
+						else {
+							assertThat(result).isInstanceOf(DealVersionConflictException.class);
+						}
+					}
+					assertThat(winners).hasSize(1);
+					assertThat(replicas.get(0).findDeal("auth0|ada", before.id()).block()).isEqualTo(winners.get(0))
+						.extracting(Deal::version)
+						.isEqualTo(before.version() + 1);
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+		finally {
+			otherClient.shutdown();
+		}
 	}
 
 	@Test
-	void createWhenIdExistsThenFailsAndKeepsTheFirst() {
-		Deal first = new Deal("D-7K2QX9A4B1", "Analytics add-on", "Northwind Traders", DealStage.LEAD, 1_200, "USD",
-				List.of(), 1, this.clock.instant());
-		Deal second = new Deal("D-7K2QX9A4B1", "Other", "Initech", DealStage.PROPOSAL, 5, "EUR", List.of(), 1,
-				this.clock.instant());
-		this.store.create("ada", first).block();
-		StepVerifier.create(this.store.create("ada", second))
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DealAlreadyExistsException.class)
-				.hasMessage("A deal with id D-7K2QX9A4B1 already exists"))
-			.verify();
+	void updateWhenScriptCacheFlushedThenStillWorks() {
+		connection.sync().scriptFlush();
+		Deal before = store().findDeal("auth0|ada", "D-1002").block();
 		StepVerifier
-			.create(this.store.create("ada", new Deal(DemoDeals.EXAMPLE_DEAL_ID, "Other", "Initech", DealStage.LEAD, 5,
-					"USD", List.of(), 1, this.clock.instant())))
-			.expectError(DealAlreadyExistsException.class)
-			.verify();
-		StepVerifier.create(this.store.findDeal("ada", first.id())).expectNext(first).verifyComplete();
+			.create(store().update("auth0|ada", before.id(), before.version(), DealChanges.stage(DealStage.PROPOSAL)))
+			.assertNext((after) -> assertThat(after.version()).isEqualTo(before.version() + 1))
+			.verifyComplete();
 	}
 
 }

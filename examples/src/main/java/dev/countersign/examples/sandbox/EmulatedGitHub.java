@@ -30,9 +30,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * /repos/{owner}/{repo}}, {@code GET /repos/{owner}/{repo}/issues} (with {@code state},
  * {@code labels}, {@code per_page}, {@code page}; pull requests are items with a
  * {@code pull_request} key), {@code GET /repos/{owner}/{repo}/issues/{number}} and
- * {@code GET /repos/{owner}/{repo}/pulls/{number}}, over the user's view in
- * {@link SandboxGitHub}; and the writes {@code POST /repos/{owner}/{repo}/issues},
- * {@code POST /repos/{owner}/{repo}/issues/{number}/comments} and {@code PUT
+ * {@code GET /repos/{owner}/{repo}/pulls/{number}} and {@code GET
+ * /repos/{owner}/{repo}/issues/{number}/comments} (the comments posted in the sandbox),
+ * over the user's view in {@link SandboxGitHub}; and the writes {@code POST
+ * /repos/{owner}/{repo}/issues}, {@code POST
+ * /repos/{owner}/{repo}/issues/{number}/comments} and {@code PUT
  * /repos/{owner}/{repo}/pulls/{number}/merge} (with an optional {@code sha} that must be
  * the head's, else 409), each counted in {@link ProviderWrites}. Answers and errors have
  * GitHub's shapes; URLs inside answers are GitHub's own.
@@ -71,6 +73,7 @@ final class EmulatedGitHub extends EmulatedProviderApi {
 			.GET(BASE_PATH + "/repos/{owner}/{repo}", authorized(this::repository))
 			.GET(BASE_PATH + "/repos/{owner}/{repo}/issues", authorized(this::issues))
 			.GET(BASE_PATH + "/repos/{owner}/{repo}/issues/{number}", authorized(this::issue))
+			.GET(BASE_PATH + "/repos/{owner}/{repo}/issues/{number}/comments", authorized(this::comments))
 			.GET(BASE_PATH + "/repos/{owner}/{repo}/pulls/{number}", authorized(this::pullRequest))
 			.POST(BASE_PATH + "/repos/{owner}/{repo}/issues", authorizedWrite(this::createIssue))
 			.POST(BASE_PATH + "/repos/{owner}/{repo}/issues/{number}/comments", authorizedWrite(this::comment))
@@ -219,26 +222,39 @@ final class EmulatedGitHub extends EmulatedProviderApi {
 						"Invalid request.\n\n\"body\" wasn't supplied.", "invalid");
 			}
 			Instant now = this.github.now();
-			GitHubIssue issue = repository
-				.update(number,
-						(current) -> new GitHubIssue(current.number(), current.title(), current.body(), current.state(),
-								current.stateReason(), current.labels(), current.author(), current.createdAt(), now,
-								current.closedAt(), current.comments() + 1, current.pullRequest()))
+			long id = this.github.nextCommentId();
+			SandboxGitHub.Comment added = repository
+				.comment(number, (issue) -> new SandboxGitHub.Comment(id, number, text, account.login(), now))
 				.orElseThrow(EmulatedGitHub::notFound);
 			this.writes.record(grant.user(), ProviderWrites.GITHUB_COMMENT);
-			long id = this.github.nextCommentId();
-			String kind = (issue.pullRequest() != null) ? "/pull/" : "/issues/";
-			String url = API + "/repos/" + repository.fullName() + "/issues/comments/" + id;
-			Map<String, @Nullable Object> json = Json.object("id", id, "node_id", "IC_sandbox_" + id, "url", url,
-					"html_url", WEB + "/" + repository.fullName() + kind + number + "#issuecomment-" + id, "body", text,
-					"user", user(account.login()), "created_at", Json.seconds(now), "updated_at", Json.seconds(now),
-					"issue_url", API + "/repos/" + repository.fullName() + "/issues/" + number, "author_association",
-					association(repository, account.login()));
+			Map<String, @Nullable Object> json = comment(repository, added);
+			String url = String.valueOf(json.get("url"));
 			return ServerResponse.status(HttpStatus.CREATED)
 				.header(HttpHeaders.LOCATION, url)
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(json);
 		});
+	}
+
+	private Mono<ServerResponse> comments(ServerRequest request, EmulatedProviderTokens.Grant grant) {
+		SandboxGitHub.Account account = this.github.account(grant.user());
+		SandboxGitHub.Repository repository = requireRepository(request, account);
+		int number = number(request);
+		repository.find(number).orElseThrow(EmulatedGitHub::notFound);
+		return ok(repository.comments(number).stream().map((comment) -> comment(repository, comment)).toList());
+	}
+
+	private static Map<String, @Nullable Object> comment(SandboxGitHub.Repository repository,
+			SandboxGitHub.Comment comment) {
+		boolean pull = repository.find(comment.number()).map((issue) -> issue.pullRequest() != null).orElse(false);
+		String url = API + "/repos/" + repository.fullName() + "/issues/comments/" + comment.id();
+		return Json.object("id", comment.id(), "node_id", "IC_sandbox_" + comment.id(), "url", url, "html_url",
+				WEB + "/" + repository.fullName() + (pull ? "/pull/" : "/issues/") + comment.number() + "#issuecomment-"
+						+ comment.id(),
+				"body", comment.body(), "user", user(comment.author()), "created_at", Json.seconds(comment.createdAt()),
+				"updated_at", Json.seconds(comment.createdAt()), "issue_url",
+				API + "/repos/" + repository.fullName() + "/issues/" + comment.number(), "author_association",
+				association(repository, comment.author()));
 	}
 
 	private Mono<ServerResponse> merge(ServerRequest request, EmulatedProviderTokens.Grant grant) {

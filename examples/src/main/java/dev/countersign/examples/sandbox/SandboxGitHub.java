@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
@@ -207,6 +208,8 @@ final class SandboxGitHub {
 
 		private final ConcurrentSkipListMap<Integer, GitHubIssue> issues = new ConcurrentSkipListMap<>();
 
+		private final Map<Integer, List<Comment>> comments = new ConcurrentHashMap<>();
+
 		Repository(long id, String owner, String name, boolean isPrivate, String description, Instant createdAt,
 				Instant pushedAt) {
 			this.id = id;
@@ -302,6 +305,61 @@ final class SandboxGitHub {
 		}
 
 		/**
+		 * Adds a comment to an issue or pull request and counts it, atomically.
+		 * @param number the issue number
+		 * @param comment makes the comment from the issue it is added to
+		 * @return the comment, or empty when there is no issue with that number
+		 */
+		synchronized Optional<Comment> comment(int number, Function<GitHubIssue, Comment> comment) {
+			GitHubIssue current = this.issues.get(number);
+			if (current == null) {
+				return Optional.empty();
+			}
+			Comment added = comment.apply(current);
+			this.issues.put(number,
+					new GitHubIssue(current.number(), current.title(), current.body(), current.state(),
+							current.stateReason(), current.labels(), current.author(), current.createdAt(),
+							added.createdAt(), current.closedAt(), current.comments() + 1, current.pullRequest()));
+			this.comments.computeIfAbsent(number, (key) -> new ArrayList<>()).add(added);
+			return Optional.of(added);
+		}
+
+		/**
+		 * The comments added to an issue or pull request in this sandbox, oldest first
+		 * (the seeded issues' earlier comments are counted but have no text).
+		 * @param number the issue number
+		 * @return a snapshot
+		 */
+		synchronized List<Comment> comments(int number) {
+			return List.copyOf(this.comments.getOrDefault(number, List.of()));
+		}
+
+		/**
+		 * Moves a pull request's head to a new commit, as a push to its branch does: a
+		 * merge asked for with the old head is then refused. A test hook.
+		 * @param number the pull request number
+		 * @param headSha the new head commit, 40 hex digits
+		 * @param at when it was pushed
+		 * @return the pull request, or empty when there is no pull request with that
+		 * number
+		 */
+		synchronized Optional<GitHubIssue> push(int number, String headSha, Instant at) {
+			GitHubIssue current = this.issues.get(number);
+			if (current == null || current.pullRequest() == null) {
+				return Optional.empty();
+			}
+			GitHubIssue.PullRequest pull = current.pullRequest();
+			GitHubIssue pushed = new GitHubIssue(current.number(), current.title(), current.body(), current.state(),
+					current.stateReason(), current.labels(), current.author(), current.createdAt(), at,
+					current.closedAt(), current.comments(),
+					new GitHubIssue.PullRequest(pull.headRef(), headSha, pull.baseRef(), pull.baseSha(), pull.draft(),
+							pull.mergeable(), pull.mergedAt(), pull.commits() + 1, pull.additions(), pull.deletions(),
+							pull.changedFiles()));
+			this.issues.put(number, pushed);
+			return Optional.of(pushed);
+		}
+
+		/**
 		 * The next free number, for an issue or pull request to be created.
 		 * @return the number
 		 */
@@ -310,6 +368,18 @@ final class SandboxGitHub {
 			return (last != null) ? last + 1 : 1;
 		}
 
+	}
+
+	/**
+	 * A comment on an issue or pull request.
+	 *
+	 * @param id its id, unique across users
+	 * @param number the issue or pull request it is on
+	 * @param body the Markdown text
+	 * @param author the author's login
+	 * @param createdAt when it was posted
+	 */
+	record Comment(long id, int number, String body, String author, Instant createdAt) {
 	}
 
 	/**

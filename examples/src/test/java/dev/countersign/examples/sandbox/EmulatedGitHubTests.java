@@ -4,7 +4,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.MediaType;
 import org.springframework.test.json.JsonCompareMode;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.countersign.server.tool.ToolCatalog;
 
@@ -179,6 +181,72 @@ class EmulatedGitHubTests {
 			.jsonPath("$.message")
 			.isEqualTo("Bad Gateway");
 		this.emulations.get(REPO, this.token).expectStatus().isOk();
+	}
+
+	@Test
+	void commentThenListedOnTheIssueWithGitHubsShape() {
+		this.emulations.client.post()
+			.uri(REPO + "/issues/" + SandboxGitHub.CARRY_FIX + "/comments")
+			.header("Authorization", "Bearer " + this.token)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"body\":\"Looks right to me.\"}")
+			.exchange()
+			.expectStatus()
+			.isCreated();
+		this.emulations.get(REPO + "/issues/" + SandboxGitHub.CARRY_FIX + "/comments", this.token)
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(1)
+			.jsonPath("$[0].body")
+			.isEqualTo("Looks right to me.")
+			.jsonPath("$[0].user.login")
+			.isEqualTo(SandboxGitHub.ADA_LOGIN)
+			.jsonPath("$[0].html_url")
+			.value((String url) -> assertThat(url).startsWith("https://github.com/" + ToolCatalog.EXAMPLE_REPO
+					+ "/pull/" + SandboxGitHub.CARRY_FIX + "#issuecomment-"));
+		this.emulations.get(REPO + "/issues/" + SandboxGitHub.BERNOULLI_DOCS + "/comments", this.token)
+			.expectBody()
+			.json("[]", JsonCompareMode.STRICT);
+		this.emulations.get(REPO + "/issues/99/comments", this.token).expectStatus().isNotFound();
+		// another user's sandbox has its own copy of the repository
+		this.emulations.get(REPO + "/issues/" + SandboxGitHub.CARRY_FIX + "/comments", this.emulations.github("grace"))
+			.expectBody()
+			.json("[]", JsonCompareMode.STRICT);
+	}
+
+	@Test
+	void pushThenTheOldHeadCannotBeMergedAndTheNewOneCan() {
+		String pull = REPO + "/pulls/" + SandboxGitHub.CARRY_FIX;
+		String moved = "1f0e2d3c4b5a69788796a5b4c3d2e1f001234567";
+		assertThat(this.emulations.github.account("ada")
+			.find("ada-lovelace", "analytical-engine")
+			.orElseThrow()
+			.push(SandboxGitHub.CARRY_FIX, moved, Emulations.START)).isPresent();
+		this.emulations.get(pull, this.token).expectBody().jsonPath("$.head.sha").isEqualTo(moved);
+		merge(pull, SandboxGitHub.CARRY_FIX_SHA).expectStatus()
+			.isEqualTo(409)
+			.expectBody()
+			.jsonPath("$.message")
+			.isEqualTo("Head branch was modified. Review and try the merge again.");
+		this.emulations.get(pull, this.token).expectBody().jsonPath("$.merged").isEqualTo(false);
+		merge(pull, moved).expectStatus().isOk().expectBody().jsonPath("$.merged").isEqualTo(true);
+		this.emulations.get(pull, this.token).expectBody().jsonPath("$.merged").isEqualTo(true);
+		merge(pull, moved).expectStatus()
+			.isEqualTo(405)
+			.expectBody()
+			.jsonPath("$.message")
+			.isEqualTo("Pull Request is not mergeable");
+	}
+
+	private WebTestClient.ResponseSpec merge(String pull, String sha) {
+		return this.emulations.client.put()
+			.uri(pull + "/merge")
+			.header("Authorization", "Bearer " + this.token)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"sha\":\"" + sha + "\",\"merge_method\":\"merge\"}")
+			.exchange();
 	}
 
 }

@@ -175,11 +175,11 @@ class SandboxMcpIT {
 	}
 
 	@Test
-	void toolWithoutConnectorYetThenIsErrorSaysSo() {
+	void githubCommentOnUnknownIssueThenIsErrorAndNothingQueued() {
 		CallToolResult result = client.callTool(new CallToolRequest("github_comment",
-				Map.of("repo", "ada-lovelace/analytical-engine", "number", 1, "body", "Looking into it.")));
+				Map.of("repo", "ada-lovelace/analytical-engine", "number", 99, "body", "Looking into it.")));
 		assertThat(result.isError()).isTrue();
-		assertThat(text(result)).contains("github_comment").contains("not available");
+		assertThat(text(result)).contains("#99").contains("Nothing was queued");
 	}
 
 	@Test

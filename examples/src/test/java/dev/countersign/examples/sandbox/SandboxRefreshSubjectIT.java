@@ -56,10 +56,13 @@ class SandboxRefreshSubjectIT {
 
 	private static RunningSandbox sandbox;
 
+	private static Phone phone;
+
 	@BeforeAll
 	static void start() {
 		sandbox = RunningSandbox.start("--countersign.approval.batch-window=1s",
 				"--countersign.vault.write-subject=refresh-token");
+		phone = new Phone(sandbox);
 	}
 
 	@AfterAll
@@ -76,7 +79,7 @@ class SandboxRefreshSubjectIT {
 			// Before sign-in: approved, but no subject for the exchange.
 			String first = agent.queue("github_create_issue",
 					Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "Before sign-in"));
-			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "approve");
+			phone.decide(phone.awaitRequest(user).get("auth_req_id").asString(), "approve");
 			assertThat(agent.awaitFinal(first, Duration.ofSeconds(40))).isEqualTo("failed");
 			JsonNode failed = agent.call("action_status", Map.of("action_id", first));
 			mcpAnswers.add(failed.toString());
@@ -102,7 +105,7 @@ class SandboxRefreshSubjectIT {
 			long refreshExchangesBefore = refreshTokens.exchangeCount(user);
 			String second = agent.queue("github_create_issue",
 					Map.of("repo", ToolCatalog.EXAMPLE_REPO, "title", "After sign-in"));
-			decide(awaitPhoneRequest(user).get("auth_req_id").asString(), "approve");
+			phone.decide(phone.awaitRequest(user).get("auth_req_id").asString(), "approve");
 			assertThat(agent.awaitFinal(second, Duration.ofSeconds(40))).isEqualTo("succeeded");
 			JsonNode succeeded = agent.call("action_status", Map.of("action_id", second));
 			mcpAnswers.add(succeeded.toString());
@@ -202,27 +205,6 @@ class SandboxRefreshSubjectIT {
 			.replace("&lt;", "<")
 			.replace("&gt;", ">")
 			.replace("&amp;", "&");
-	}
-
-	private static JsonNode awaitPhoneRequest(String user) throws Exception {
-		Instant deadline = Instant.now().plusSeconds(30);
-		while (Instant.now().isBefore(deadline)) {
-			JsonNode list = JSON.readTree(sandbox.get("/sandbox/phone/requests?user=" + user).body());
-			if (list.size() > 0) {
-				assertThat(list.size()).isEqualTo(1);
-				return list.get(0);
-			}
-			Thread.sleep(200);
-		}
-		throw new AssertionError("no CIBA request reached the phone for " + user);
-	}
-
-	private static void decide(String authReqId, String decision) throws Exception {
-		HttpResponse<String> response = HTTP.send(HttpRequest
-			.newBuilder(URI.create(sandbox.baseUrl() + "/sandbox/phone/requests/" + authReqId + "/" + decision))
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
 	}
 
 }

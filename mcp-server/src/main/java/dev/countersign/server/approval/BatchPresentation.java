@@ -120,12 +120,14 @@ public final class BatchPresentation {
 							? ", notifying " + guests.size() : "");
 			case "deal_create" -> quote(args.get("name")) + " for " + args.get("company") + ", " + args.get("amount")
 					+ " " + args.getOrDefault("currency", "USD");
-			case "deal_update" -> "deal " + args.get("deal_id") + changes(args);
+			case "deal_update" -> "deal " + args.get("deal_id")
+					+ ((args.get("deal_name") != null) ? " " + quote(args.get("deal_name")) : "") + changes(args);
 			case "github_create_issue" -> args.get("repo") + ": issue " + quote(args.get("title"));
 			case "github_comment" ->
 				args.get("repo") + "#" + args.get("number") + ": comment " + quote(args.get("body"));
-			case "github_merge_pull_request" ->
-				args.get("repo") + "#" + args.get("number") + " (" + args.getOrDefault("merge_method", "merge") + ")";
+			case "github_merge_pull_request" -> args.get("repo") + "#" + args.get("number")
+					+ ((args.get("title") != null) ? " " + quote(args.get("title")) : "") + " ("
+					+ args.getOrDefault("merge_method", "merge") + ")";
 			default -> action.connection();
 		};
 	}
@@ -134,7 +136,11 @@ public final class BatchPresentation {
 		StringBuilder changes = new StringBuilder();
 		for (String field : List.of("name", "stage", "amount", "contact_ids")) {
 			if (args.containsKey(field)) {
-				changes.append(changes.isEmpty() ? ": " : ", ").append(field).append(" -> ").append(args.get(field));
+				changes.append(changes.isEmpty() ? ": " : ", ").append(field);
+				if (field.equals("stage") && args.get("from_stage") != null) {
+					changes.append(' ').append(args.get("from_stage"));
+				}
+				changes.append(" -> ").append(field.equals("name") ? quote(args.get(field)) : args.get(field));
 			}
 		}
 		return changes.toString();

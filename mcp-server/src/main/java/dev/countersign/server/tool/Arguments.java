@@ -19,6 +19,15 @@ public final class Arguments {
 		this.values = (values != null) ? values : Map.of();
 	}
 
+	/**
+	 * Whether the argument was given (with any value but null).
+	 * @param name the argument name
+	 * @return true when it is present
+	 */
+	public boolean has(String name) {
+		return this.values.get(name) != null;
+	}
+
 	public String requireString(String name) {
 		return optionalString(name).orElseThrow(() -> new ToolArgumentException(name, "it is required"));
 	}

@@ -54,4 +54,19 @@ public interface DealStore {
 	 */
 	Mono<Deal> create(String user, Deal deal);
 
+	/**
+	 * Changes one of a user's deals, atomically and only if it is still at
+	 * {@code expectedVersion} (compare-and-set): the stored deal becomes
+	 * {@link DealChanges#applyTo changes applied}, one version later, updated at the
+	 * store's clock. Two updates racing from the same version never both succeed.
+	 * @param user the user id
+	 * @param dealId the deal id
+	 * @param expectedVersion the version the change was decided against
+	 * @param changes what changes
+	 * @return the updated deal; empty when the user has no such deal; an error
+	 * {@link DealVersionConflictException} when the deal is at another version (nothing
+	 * is written then)
+	 */
+	Mono<Deal> update(String user, String dealId, long expectedVersion, DealChanges changes);
+
 }

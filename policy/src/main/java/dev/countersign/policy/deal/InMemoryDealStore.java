@@ -1,11 +1,12 @@
 package dev.countersign.policy.deal;
 
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import reactor.core.publisher.Flux;
@@ -14,7 +15,8 @@ import reactor.core.publisher.Mono;
 /**
  * A {@link DealStore} in memory: the embedded default. Each user's book is created from a
  * seed function the first time the user is seen, so a sandbox can give every user the
- * same demo pipeline.
+ * same demo pipeline. Updates are stamped with the store's clock (the system clock unless
+ * given).
  *
  * <pre>{@code
  * DealStore store = new InMemoryDealStore((user) -> DemoDeals.book(clock));
@@ -24,6 +26,8 @@ import reactor.core.publisher.Mono;
 public final class InMemoryDealStore implements DealStore {
 
 	private final Function<String, DealBook> seed;
+
+	private final Clock clock;
 
 	private final ConcurrentMap<String, Book> books = new ConcurrentHashMap<>();
 
@@ -35,11 +39,22 @@ public final class InMemoryDealStore implements DealStore {
 	}
 
 	/**
-	 * A store in which every user starts with the book the seed gives.
+	 * A store in which every user starts with the book the seed gives, on the system
+	 * clock.
 	 * @param seed the book for a user seen for the first time
 	 */
 	public InMemoryDealStore(Function<String, DealBook> seed) {
+		this(seed, Clock.systemUTC());
+	}
+
+	/**
+	 * A store in which every user starts with the book the seed gives.
+	 * @param seed the book for a user seen for the first time
+	 * @param clock the clock that stamps updates
+	 */
+	public InMemoryDealStore(Function<String, DealBook> seed, Clock clock) {
 		this.seed = Objects.requireNonNull(seed, "seed must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 	}
 
 	@Override
@@ -79,6 +94,29 @@ public final class InMemoryDealStore implements DealStore {
 				: Mono.error(new DealAlreadyExistsException(deal.id())));
 	}
 
+	@Override
+	public Mono<Deal> update(String user, String dealId, long expectedVersion, DealChanges changes) {
+		Objects.requireNonNull(dealId, "dealId must not be null");
+		Objects.requireNonNull(changes, "changes must not be null");
+		return Mono.defer(() -> {
+			AtomicReference<Deal> seen = new AtomicReference<>();
+			// ConcurrentHashMap.computeIfPresent is atomic per key: the compare-and-set
+			Deal stored = book(user).deals.computeIfPresent(dealId, (id, current) -> {
+				seen.set(current);
+				return (current.version() == expectedVersion) ? changes.applyTo(current, this.clock.instant())
+						: current;
+			});
+			Deal before = seen.get();
+			if (stored == null || before == null) {
+				return Mono.empty();
+			}
+			if (before.version() != expectedVersion) {
+				return Mono.error(new DealVersionConflictException(dealId, expectedVersion, before.version()));
+			}
+			return Mono.just(stored);
+		});
+	}
+
 	private static boolean contains(String value, String needle) {
 		return value.toLowerCase(Locale.ROOT).contains(needle);
 	}
@@ -89,9 +127,9 @@ public final class InMemoryDealStore implements DealStore {
 
 	private static final class Book {
 
-		private final Map<String, Deal> deals = new ConcurrentHashMap<>();
+		private final ConcurrentMap<String, Deal> deals = new ConcurrentHashMap<>();
 
-		private final Map<String, Contact> contacts = new ConcurrentHashMap<>();
+		private final ConcurrentMap<String, Contact> contacts = new ConcurrentHashMap<>();
 
 		Book(DealBook seed) {
 			seed.deals().forEach((deal) -> this.deals.put(deal.id(), deal));

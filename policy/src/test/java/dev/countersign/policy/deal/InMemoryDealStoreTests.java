@@ -3,14 +3,24 @@ package dev.countersign.policy.deal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.function.Function;
 
+import dev.countersign.policy.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class InMemoryDealStoreTests {
+/**
+ * The {@link DealStore} contract for {@link InMemoryDealStore}, plus its reads over the
+ * demo book.
+ */
+class InMemoryDealStoreTests extends AbstractDealStoreTests {
+
+	@Override
+	protected DealStore createStore(Function<String, DealBook> seed, MutableClock clock) {
+		return new InMemoryDealStore(seed, clock);
+	}
 
 	private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
 
@@ -85,35 +95,6 @@ class InMemoryDealStoreTests {
 			.stream()
 			.flatMap((deal) -> deal.contactIds().stream())
 			.forEach((id) -> assertThat(book.contacts()).anyMatch((contact) -> contact.id().equals(id)));
-	}
-
-	@Test
-	void createWhenIdIsNewThenStoredAndFound() {
-		Deal deal = new Deal("D-7K2QX9A4B1", "Analytics add-on", "Northwind Traders", DealStage.LEAD, 1_200, "USD",
-				List.of(DemoDeals.EXAMPLE_CONTACT_ID), 1, this.clock.instant());
-		StepVerifier.create(this.store.create("ada", deal)).expectNext(deal).verifyComplete();
-		StepVerifier.create(this.store.findDeal("ada", deal.id())).expectNext(deal).verifyComplete();
-		assertThat(this.store.findDeals("ada", DealQuery.all()).collectList().block()).hasSize(7).contains(deal);
-		StepVerifier.create(this.store.findDeal("grace", deal.id())).verifyComplete();
-	}
-
-	@Test
-	void createWhenIdExistsThenFailsAndKeepsTheFirst() {
-		Deal first = new Deal("D-7K2QX9A4B1", "Analytics add-on", "Northwind Traders", DealStage.LEAD, 1_200, "USD",
-				List.of(), 1, this.clock.instant());
-		Deal second = new Deal("D-7K2QX9A4B1", "Other", "Initech", DealStage.PROPOSAL, 5, "EUR", List.of(), 1,
-				this.clock.instant());
-		this.store.create("ada", first).block();
-		StepVerifier.create(this.store.create("ada", second))
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DealAlreadyExistsException.class)
-				.hasMessage("A deal with id D-7K2QX9A4B1 already exists"))
-			.verify();
-		StepVerifier
-			.create(this.store.create("ada", new Deal(DemoDeals.EXAMPLE_DEAL_ID, "Other", "Initech", DealStage.LEAD, 5,
-					"USD", List.of(), 1, this.clock.instant())))
-			.expectError(DealAlreadyExistsException.class)
-			.verify();
-		StepVerifier.create(this.store.findDeal("ada", first.id())).expectNext(first).verifyComplete();
 	}
 
 }

@@ -15,19 +15,32 @@ import reactor.core.publisher.Mono;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.deal.Deal;
 import dev.countersign.policy.deal.DealAlreadyExistsException;
+import dev.countersign.policy.deal.DealChanges;
 import dev.countersign.policy.deal.DealStage;
 import dev.countersign.policy.deal.DealStore;
+import dev.countersign.policy.deal.DealVersionConflictException;
 import dev.countersign.server.approval.ProviderWriter;
 import dev.countersign.server.approval.WriteRejectedException;
 
 /**
- * Executes approved {@code deal_create} actions in Countersign's own deal store; needs no
- * provider token. The new deal's id is derived from the action id
+ * Executes approved {@code deal_create} and {@code deal_update} actions in Countersign's
+ * own deal store; needs no provider token. Answers {@code {deal:{…}}}. Thread-safe.
+ *
+ * <p>
+ * {@code deal_create}: the new deal's id is derived from the action id
  * ({@link #dealId(String)}), so a repeat of the same action finds the deal it made before
- * and succeeds with it instead of creating a second one. Answers {@code {deal:{…}}}.
- * Thread-safe.
+ * and succeeds with it instead of creating a second one.
+ *
+ * <p>
+ * {@code deal_update}: a compare-and-set against the deal's version frozen as the
+ * precondition {@code version} (DESIGN §4 step 2). A deal changed since then is refused
+ * ({@value #DEAL_CHANGED}), a deleted one too; either way nothing is written and the
+ * action is {@code FAILED}.
  */
 public final class DealStoreWriter implements ProviderWriter {
+
+	/** The reason a {@code deal_update} fails when the deal moved on after approval. */
+	public static final String DEAL_CHANGED = "the deal changed since you approved";
 
 	private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
@@ -47,11 +60,15 @@ public final class DealStoreWriter implements ProviderWriter {
 
 	@Override
 	public Set<String> tools() {
-		return Set.of("deal_create");
+		return Set.of("deal_create", "deal_update");
 	}
 
 	@Override
 	public Mono<Map<String, Object>> execute(Action action, @Nullable String providerToken) {
+		return "deal_update".equals(action.tool()) ? update(action) : create(action);
+	}
+
+	private Mono<Map<String, Object>> create(Action action) {
 		return Mono.defer(() -> {
 			Map<String, @Nullable Object> args = action.arguments();
 			String name = (String) Objects.requireNonNull(args.get("name"));
@@ -71,6 +88,38 @@ public final class DealStoreWriter implements ProviderWriter {
 							.switchIfEmpty(Mono.error(() -> new WriteRejectedException(
 									"A different deal already has id " + deal.id() + "; nothing was created."))));
 		}).map((created) -> Map.<String, Object>of("deal", DealTools.deal(created)));
+	}
+
+	private Mono<Map<String, Object>> update(Action action) {
+		return Mono.defer(() -> {
+			Map<String, @Nullable Object> args = action.arguments();
+			String dealId = (String) Objects.requireNonNull(args.get("deal_id"));
+			if (!(action.preconditions().get("version") instanceof Number version)) {
+				return Mono.error(new WriteRejectedException(
+						"The approved deal update carries no version to compare; nothing was changed."));
+			}
+			DealStage stage = null;
+			if (args.get("stage") instanceof String wireName) {
+				stage = DealStage.fromWireName(wireName)
+					.orElseThrow(() -> new WriteRejectedException(
+							"The approved deal update has an unknown stage; nothing was changed."));
+			}
+			List<String> contacts = (args.get("contact_ids") instanceof List<?> ids)
+					? ids.stream().map(String.class::cast).toList() : null;
+			Long amount = (args.get("amount") instanceof Number number) ? number.longValue() : null;
+			DealChanges changes;
+			try {
+				changes = new DealChanges((String) args.get("name"), stage, amount, contacts);
+			}
+			catch (IllegalArgumentException ex) {
+				return Mono.error(new WriteRejectedException("The approved deal update changes nothing valid ("
+						+ ex.getMessage() + "); nothing was changed."));
+			}
+			return this.store.update(action.user(), dealId, version.longValue(), changes)
+				.onErrorMap(DealVersionConflictException.class, (ex) -> new WriteRejectedException(DEAL_CHANGED))
+				.switchIfEmpty(Mono.error(() -> new WriteRejectedException(
+						"The deal " + dealId + " no longer exists; nothing was changed.")));
+		}).map((updated) -> Map.<String, Object>of("deal", DealTools.deal(updated)));
 	}
 
 	/**

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.countersign.policy.deal.Contact;
 import dev.countersign.policy.deal.Deal;
+import dev.countersign.policy.deal.DealBook;
 import dev.countersign.policy.deal.DealQuery;
 import dev.countersign.policy.deal.DealStage;
 import dev.countersign.policy.deal.DealStore;
@@ -35,8 +36,8 @@ public class DealTools {
 
 	@Bean
 	DealStore dealStore(DealProperties properties, Clock clock) {
-		return properties.seedDemoData() ? new InMemoryDealStore((user) -> DemoDeals.book(clock))
-				: new InMemoryDealStore();
+		return properties.seedDemoData() ? new InMemoryDealStore((user) -> DemoDeals.book(clock), clock)
+				: new InMemoryDealStore((user) -> DealBook.EMPTY, clock);
 	}
 
 	@Bean

@@ -113,6 +113,40 @@ public final class WebClientGitHub {
 	}
 
 	/**
+	 * Finds one issue or pull request (GitHub answers a pull request's number as an issue
+	 * too).
+	 * @param caller the caller
+	 * @param repo the repository
+	 * @param number the number
+	 * @return the issue as a tool result; empty when GitHub has none with that number (or
+	 * the account cannot see it)
+	 */
+	public Mono<Map<String, Object>> findIssue(Caller caller, Repository repo, long number) {
+		return this.http
+			.find(caller, "issue #" + number + " in " + repo,
+					(client) -> client.get()
+						.uri("/repos/{owner}/{repo}/issues/{number}", repo.owner(), repo.name(), number))
+			.map(WebClientGitHub::issue);
+	}
+
+	/**
+	 * Finds one pull request.
+	 * @param caller the caller
+	 * @param repo the repository
+	 * @param number the pull request number
+	 * @return the pull request as a tool result ({@code state}, {@code merged},
+	 * {@code head_sha}, …); empty when GitHub has no pull request with that number (or
+	 * the account cannot see it)
+	 */
+	public Mono<Map<String, Object>> findPullRequest(Caller caller, Repository repo, long number) {
+		return this.http
+			.find(caller, "pull request #" + number + " in " + repo,
+					(client) -> client.get()
+						.uri("/repos/{owner}/{repo}/pulls/{number}", repo.owner(), repo.name(), number))
+			.map(WebClientGitHub::pullRequest);
+	}
+
+	/**
 	 * Whether a repository is private and inside the connected account: owned by the
 	 * account itself or by an organisation (GitHub shows an organisation's private
 	 * repositories to its members and invited collaborators only). Reads {@code GET

@@ -1,5 +1,6 @@
 package dev.countersign.server.tool.deal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +10,7 @@ import reactor.test.StepVerifier;
 import dev.countersign.policy.MutableClock;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.deal.Deal;
+import dev.countersign.policy.deal.DealChanges;
 import dev.countersign.policy.deal.DealQuery;
 import dev.countersign.policy.deal.DealStage;
 import dev.countersign.policy.deal.DemoDeals;
@@ -20,14 +22,14 @@ import dev.countersign.server.tool.write.TestWrites;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code deal_create} into the deal store: the deal as frozen, and a repeat that never
- * creates twice.
+ * {@code deal_create} and {@code deal_update} into the deal store: the deal as frozen, a
+ * repeat that never creates twice, and an update that runs only at the version frozen.
  */
 class DealStoreWriterTests {
 
 	private final MutableClock clock = MutableClock.start();
 
-	private final InMemoryDealStore deals = new InMemoryDealStore((user) -> DemoDeals.book(this.clock));
+	private final InMemoryDealStore deals = new InMemoryDealStore((user) -> DemoDeals.book(this.clock), this.clock);
 
 	private final DealStoreWriter writer = new DealStoreWriter(this.deals, this.clock);
 
@@ -65,6 +67,59 @@ class DealStoreWriterTests {
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(WriteRejectedException.class)
 				.hasMessage("A different deal already has id " + id + "; nothing was created."))
 			.verify();
+	}
+
+	private Action update(Map<String, Object> arguments, long version) {
+		return TestWrites.action("deal_update", arguments, Map.of("version", version));
+	}
+
+	@Test
+	void updateWhenAtTheFrozenVersionThenChangedAndAnswered() {
+		Deal before = this.deals.findDeal(ToolCalls.USER, "D-1001").block();
+		this.clock.advance(Duration.ofMinutes(3));
+		Map<String, Object> result = this.writer
+			.execute(update(Map.of("deal_id", "D-1001", "deal_name", before.name(), "from_stage", "proposal", "stage",
+					"closed_won", "amount", 26000L), before.version()), null)
+			.block();
+		Deal after = this.deals.findDeal(ToolCalls.USER, "D-1001").block();
+		assertThat(after).isEqualTo(new Deal("D-1001", before.name(), before.company(), DealStage.CLOSED_WON, 26000,
+				before.currency(), before.contactIds(), before.version() + 1, this.clock.instant()));
+		assertThat(result).isEqualTo(Map.of("deal", DealTools.deal(after)));
+	}
+
+	@Test
+	void updateWhenDealChangedSinceApprovalThenRejectedAndNothingWritten() {
+		Deal before = this.deals.findDeal(ToolCalls.USER, "D-1001").block();
+		Deal moved = this.deals
+			.update(ToolCalls.USER, "D-1001", before.version(), new DealChanges("Renamed", null, null, null))
+			.block();
+		StepVerifier
+			.create(this.writer
+				.execute(update(Map.of("deal_id", "D-1001", "stage", "closed_won", "from_stage", "proposal"),
+						before.version()), null))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(WriteRejectedException.class)
+				.hasMessage("the deal changed since you approved"))
+			.verify();
+		assertThat(this.deals.findDeal(ToolCalls.USER, "D-1001").block()).isEqualTo(moved);
+	}
+
+	@Test
+	void updateWhenDealGoneThenRejected() {
+		StepVerifier.create(this.writer.execute(update(Map.of("deal_id", "D-GONE000001", "amount", 5L), 1), null))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(WriteRejectedException.class)
+				.hasMessage("The deal D-GONE000001 no longer exists; nothing was changed."))
+			.verify();
+	}
+
+	@Test
+	void updateWhenNoVersionFrozenThenRejectedAndNothingWritten() {
+		Deal before = this.deals.findDeal(ToolCalls.USER, "D-1001").block();
+		StepVerifier
+			.create(this.writer.execute(TestWrites.action("deal_update", Map.of("deal_id", "D-1001", "amount", 5L)),
+					null))
+			.expectError(WriteRejectedException.class)
+			.verify();
+		assertThat(this.deals.findDeal(ToolCalls.USER, "D-1001").block()).isEqualTo(before);
 	}
 
 }
