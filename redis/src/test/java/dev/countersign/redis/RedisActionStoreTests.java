@@ -157,8 +157,8 @@ class RedisActionStoreTests extends AbstractActionStoreTests {
 
 	@Test
 	void transitionToTerminalThenExpiresAndLiveDoesNot() {
-		ActionStore store = new RedisActionStore(connection,
-				new RedisStoreOptions(Duration.ofHours(1), RedisStoreOptions.DEFAULT_CLOSED_BATCH_TTL));
+		ActionStore store = new RedisActionStore(connection, new RedisStoreOptions(Duration.ofHours(1),
+				RedisStoreOptions.DEFAULT_CLOSED_BATCH_TTL, RedisStoreOptions.DEFAULT_DECIDED_CHANGE_TTL));
 		Action live = store.insert(TestActions.action().build()).block();
 		Action done = store.insert(TestActions.action().build()).block();
 		store

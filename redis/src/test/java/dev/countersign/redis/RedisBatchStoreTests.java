@@ -54,7 +54,8 @@ class RedisBatchStoreTests extends AbstractBatchStoreTests {
 	@Test
 	void transitionToClosedThenExpiresAndOpenDoesNot() {
 		BatchStore store = new RedisBatchStore(connection,
-				new RedisStoreOptions(RedisStoreOptions.DEFAULT_TERMINAL_ACTION_TTL, Duration.ofMinutes(10)));
+				new RedisStoreOptions(RedisStoreOptions.DEFAULT_TERMINAL_ACTION_TTL, Duration.ofMinutes(10),
+						RedisStoreOptions.DEFAULT_DECIDED_CHANGE_TTL));
 		Batch open = store.insert(TestBatches.open()).block();
 		Batch closed = store.insert(TestBatches.open()).block();
 		store

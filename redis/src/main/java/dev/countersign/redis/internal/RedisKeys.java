@@ -18,6 +18,18 @@ import java.util.Objects;
  * cs:{u:USER}:deal-book                marker: the user's deals and contacts are seeded
  * cs:{u:USER}:deals                     hash  deal id to deal JSON
  * cs:{u:USER}:contacts                  hash  contact id to contact JSON
+ * cs:{u:USER}:audit                     stream audit entries, id SEQUENCE-0, field json
+ * cs:{u:USER}:audit-checkpoints         zset  checkpoint JSON by sequence
+ * cs:{u:USER}:rules                     hash  json (the ordered rules), version
+ * cs:{u:USER}:routing                   hash  json (the routing settings), version
+ * cs:{u:USER}:trust                     hash  agent id to trust record JSON
+ * cs:{u:USER}:calibration-approved      hash  ["AGENT","TOOL"] to approvals counted
+ * cs:{u:USER}:calibration-denied        hash  ["AGENT","TOOL"] to denials counted
+ * cs:{u:USER}:suggestions               hash  suggestion id to suggestion JSON
+ * cs:{u:USER}:suggestion-ids            hash  ["AGENT","TOOL"] to its suggestion's id
+ * cs:{u:USER}:refresh-token             hash  keyId, ciphertext, storedAt
+ * cs:{u:USER}:change:ID                 hash  json, status, version
+ * cs:{u:USER}:changes:STATUS            set   ids of the user's changes in STATUS
  * cs:users:actions:STATUS               set   users that may have actions in STATUS
  * </pre>
  *
@@ -138,6 +150,102 @@ public final class RedisKeys {
 	 */
 	public String contacts() {
 		return this.user + "contacts";
+	}
+
+	/**
+	 * The stream of the user's audit chain.
+	 * @return the key
+	 */
+	public String audit() {
+		return this.user + "audit";
+	}
+
+	/**
+	 * The sorted set of the user's audit checkpoints by sequence.
+	 * @return the key
+	 */
+	public String auditCheckpoints() {
+		return this.user + "audit-checkpoints";
+	}
+
+	/**
+	 * The hash of the user's rules and their version.
+	 * @return the key
+	 */
+	public String rules() {
+		return this.user + "rules";
+	}
+
+	/**
+	 * The hash of the user's routing settings and their version.
+	 * @return the key
+	 */
+	public String routing() {
+		return this.user + "routing";
+	}
+
+	/**
+	 * The hash of the user's trust records by agent.
+	 * @return the key
+	 */
+	public String trust() {
+		return this.user + "trust";
+	}
+
+	/**
+	 * The hash of the user's approval counts by agent and tool.
+	 * @return the key
+	 */
+	public String calibrationApproved() {
+		return this.user + "calibration-approved";
+	}
+
+	/**
+	 * The hash of the user's denial counts by agent and tool.
+	 * @return the key
+	 */
+	public String calibrationDenied() {
+		return this.user + "calibration-denied";
+	}
+
+	/**
+	 * The hash of the user's suggestions by id.
+	 * @return the key
+	 */
+	public String suggestions() {
+		return this.user + "suggestions";
+	}
+
+	/**
+	 * The hash of the user's suggestion ids by agent and tool.
+	 * @return the key
+	 */
+	public String suggestionIds() {
+		return this.user + "suggestion-ids";
+	}
+
+	/**
+	 * The hash of the user's sealed refresh token.
+	 * @return the key
+	 */
+	public String refreshToken() {
+		return this.user + "refresh-token";
+	}
+
+	/**
+	 * The hash of one pending change.
+	 * @return the key
+	 */
+	public String change(String id) {
+		return this.user + "change:" + id;
+	}
+
+	/**
+	 * The set of the ids of the user's changes in a status.
+	 * @return the key
+	 */
+	public String changes(String status) {
+		return this.user + "changes:" + status;
 	}
 
 }

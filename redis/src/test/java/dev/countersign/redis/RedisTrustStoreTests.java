@@ -1,0 +1,128 @@
+package dev.countersign.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.countersign.policy.MutableClock;
+import dev.countersign.policy.trust.AbstractTrustStoreTests;
+import dev.countersign.policy.trust.AgentTrust;
+import dev.countersign.policy.trust.TrustLevel;
+import dev.countersign.policy.trust.TrustStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@link TrustStore} contract for {@link RedisTrustStore}, against a real
+ * {@code redis-server}, plus updaters racing on two connections (two replicas).
+ */
+class RedisTrustStoreTests extends AbstractTrustStoreTests {
+
+	private static RedisServer server;
+
+	private static RedisClient client;
+
+	private static StatefulRedisConnection<String, String> connection;
+
+	@BeforeAll
+	static void startRedis() {
+		server = RedisServer.start();
+		client = RedisClient.create(server.uri());
+		connection = client.connect();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		connection.close();
+		client.shutdown();
+		server.close();
+	}
+
+	@Override
+	protected TrustStore createStore() {
+		connection.sync().flushdb();
+		return new RedisTrustStore(connection);
+	}
+
+	private static AgentTrust plusOne(AgentTrust current) {
+		return new AgentTrust(current.user(), current.agent(), current.score() + 1, current.scoredAt(),
+				current.earnDay(), current.earnedOnDay(), current.ceiling(), current.pinned(), current.revoked(),
+				current.version());
+	}
+
+	@Test
+	void updateWhenTwoReplicasRaceOnTwoConnectionsThenBothUpdatesLandEveryTime() throws Exception {
+		TrustStore first = createStore();
+		RedisClient otherClient = RedisClient.create(server.uri());
+		try (StatefulRedisConnection<String, String> other = otherClient.connect()) {
+			TrustStore second = new RedisTrustStore(other);
+			first
+				.update("auth0|ada", "claude",
+						(current) -> AgentTrust.newAgent("auth0|ada", "claude", TrustLevel.L1, MutableClock.START))
+				.block();
+			AtomicInteger calls = new AtomicInteger();
+			int rounds = 100;
+			ExecutorService pool = Executors.newFixedThreadPool(2);
+			try {
+				for (int round = 0; round < rounds; round++) {
+					CountDownLatch go = new CountDownLatch(1);
+					List<Future<AgentTrust>> updates = new ArrayList<>();
+					for (TrustStore replica : List.of(first, second)) {
+						Callable<AgentTrust> update = () -> {
+							go.await();
+							return replica.update("auth0|ada", "claude", (current) -> {
+								calls.incrementAndGet();
+								return plusOne(current);
+							}).block();
+						};
+						updates.add(pool.submit(update));
+					}
+					go.countDown();
+					List<Long> versions = new ArrayList<>();
+					for (Future<AgentTrust> update : updates) {
+						versions.add(update.get(10, TimeUnit.SECONDS).version());
+					}
+					// both landed, one after the other
+					assertThat(versions).containsExactlyInAnyOrder(2L + 2 * round, 3L + 2 * round);
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+			AgentTrust end = second.find("auth0|ada", "claude").block();
+			assertThat(end.score()).isEqualTo(2.0 * rounds);
+			assertThat(end.version()).isEqualTo(1 + 2L * rounds);
+			// a lost race re-ran the function on the fresh record; it never stored a
+			// stale one
+			assertThat(calls.get()).isGreaterThanOrEqualTo(2 * rounds);
+		}
+		finally {
+			otherClient.shutdown();
+		}
+	}
+
+	@Test
+	void storedRecordIsOneHashFieldPerAgentUnderTheUsersTag() {
+		TrustStore store = createStore();
+		AgentTrust stored = store
+			.update("auth0|ada", "claude",
+					(current) -> AgentTrust.newAgent("auth0|ada", "claude", TrustLevel.L2, MutableClock.START)
+						.withPinned(TrustLevel.L1))
+			.block();
+		assertThat(connection.sync().keys("*")).containsExactly("cs:{u:auth0|ada}:trust");
+		assertThat(connection.sync().hkeys("cs:{u:auth0|ada}:trust")).containsExactly("claude");
+		assertThat(store.find("auth0|ada", "claude").block()).isEqualTo(stored);
+	}
+
+}
