@@ -1,11 +1,20 @@
 package dev.countersign.redis;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import dev.countersign.policy.MutableClock;
 import dev.countersign.policy.account.AbstractRefreshTokenStoreTests;
+import dev.countersign.policy.account.RefreshTokenCipher;
+import dev.countersign.policy.account.StoredRefreshToken;
 import dev.countersign.policy.account.RefreshTokenStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@link RefreshTokenStore} contract for {@link RedisRefreshTokenStore}, against a
@@ -37,6 +46,22 @@ class RedisRefreshTokenStoreTests extends AbstractRefreshTokenStoreTests {
 	protected RefreshTokenStore createStore() {
 		connection.sync().flushdb();
 		return new RedisRefreshTokenStore(connection);
+	}
+
+	@Test
+	void saveThenRedisHoldsOnlyTheSealedRecordNeverTheToken() {
+		RefreshTokenStore store = createStore();
+		String canary = "v1.canary-refresh-token-4f9c2a7e";
+		StoredRefreshToken sealed = RefreshTokenCipher
+			.of("k1", "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8))
+			.seal("auth0|ada", canary, MutableClock.START);
+		store.save(sealed).block();
+		assertThat(connection.sync().keys("*")).containsExactly("cs:{u:auth0|ada}:refresh-token");
+		Map<String, String> stored = connection.sync().hgetall("cs:{u:auth0|ada}:refresh-token");
+		assertThat(stored).isEqualTo(
+				Map.of("keyId", "k1", "ciphertext", sealed.ciphertext(), "storedAt", MutableClock.START.toString()));
+		assertThat(stored.values()).noneSatisfy((value) -> assertThat(value).contains(canary));
+		assertThat(store.find("auth0|ada").block()).isEqualTo(sealed);
 	}
 
 }
