@@ -1,5 +1,6 @@
 package dev.countersign.server.tool;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,14 @@ public final class Arguments {
 
 	public Arguments(@Nullable Map<String, Object> values) {
 		this.values = (values != null) ? values : Map.of();
+	}
+
+	/**
+	 * The arguments as sent, for policy's rules to look at.
+	 * @return an unmodifiable view
+	 */
+	public Map<String, Object> values() {
+		return Collections.unmodifiableMap(this.values);
 	}
 
 	public String requireString(String name) {
