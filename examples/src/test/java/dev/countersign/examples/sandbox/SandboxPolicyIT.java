@@ -19,6 +19,7 @@ import dev.countersign.policy.trust.TrustLevel;
 import dev.countersign.server.tool.ToolCatalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Policy in the call path end to end (DESIGN §4 step 1, §6), with a real MCP client: a
@@ -85,6 +86,10 @@ class SandboxPolicyIT {
 				.asString()).isEqualTo("succeeded");
 			Phone.pause(Duration.ofSeconds(2));
 			assertThat(phone.requests(user)).isEmpty();
+			// the trust ledger learnt from it: the denial cost everything, the auto-run
+			// earned its full weight (LOW: 1 point)
+			assertThat(sandbox.bean(TrustLedger.class).view(SandboxUsers.subject(user), AGENT).block().score())
+				.isCloseTo(1.0, within(0.001));
 		}
 	}
 

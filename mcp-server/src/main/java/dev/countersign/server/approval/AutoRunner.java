@@ -1,6 +1,7 @@
 package dev.countersign.server.approval;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,9 @@ import dev.countersign.server.provider.ProviderTokens;
  * connection, and nothing is frozen;</li>
  * <li>the write is frozen (the caller's {@code frozen}: a {@code PENDING} action, or the
  * live twin of the same write);</li>
- * <li>a {@code PENDING} action that is not a {@code reviewNow} one moves
+ * <li>an action this call froze (not a twin frozen before it: the digest does not cover
+ * the confidence, so a twin may have been frozen to wait for approval) that is
+ * {@code PENDING} and not a {@code reviewNow} one moves
  * {@code PENDING → APPROVED → EXECUTING} by compare-and-set, the tool's
  * {@link ProviderWriter} runs it exactly once, NEVER retried, and it ends
  * {@code SUCCEEDED}, {@code FAILED} (the provider refused it) or {@code UNKNOWN} (a time
@@ -104,12 +107,17 @@ public final class AutoRunner {
 		Objects.requireNonNull(frozen, "frozen must not be null");
 		Mono<Optional<String>> token = OWN_CONNECTIONS.contains(connection) ? Mono.just(Optional.empty())
 				: this.tokens.forWrite(caller, connection).map(Optional::of);
-		return token
-			.flatMap((providerToken) -> frozen.flatMap((action) -> runOnce(action, providerToken.orElse(null))));
+		return Mono.defer(() -> {
+			Instant started = this.clock.instant();
+			return token.flatMap((providerToken) -> frozen
+				.flatMap((action) -> runOnce(action, providerToken.orElse(null), started)));
+		});
 	}
 
-	private Mono<Action> runOnce(Action action, @Nullable String providerToken) {
-		if (action.status() != ActionStatus.PENDING || action.reviewNow()) {
+	private Mono<Action> runOnce(Action action, @Nullable String providerToken, Instant started) {
+		// only what this call froze: a live twin frozen earlier (perhaps at another
+		// confidence, which the digest does not cover) keeps waiting for its approval
+		if (action.status() != ActionStatus.PENDING || action.reviewNow() || action.createdAt().isBefore(started)) {
 			return Mono.just(action);
 		}
 		// compare-and-set twice: whoever claims the action first runs it, nobody else

@@ -97,7 +97,9 @@ class PolicyGateTests {
 			.filter((candidate) -> candidate.tool().name().equals(tool))
 			.findFirst()
 			.orElseThrow();
-		return spec.callHandler().apply(exchange, new CallToolRequest(tool, arguments)).block(Duration.ofSeconds(10));
+		return spec.callHandler()
+			.apply(exchange, CallToolRequest.builder(tool).arguments(arguments).build())
+			.block(Duration.ofSeconds(10));
 	}
 
 	private static String text(CallToolResult result) {

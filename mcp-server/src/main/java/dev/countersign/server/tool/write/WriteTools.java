@@ -342,8 +342,10 @@ public class WriteTools {
 						.then(audit.frozen(action, draft))
 						.thenReturn(action))
 			.onErrorMap(TooManyPendingActionsException.class, (ex) -> new ToolFailure(ex.getMessage() + "."));
+		// a live twin frozen earlier keeps waiting for its own approval: no decision to
+		// tell
 		return policy.runNow(call, frozen)
-			.map((action) -> WAITING.contains(action.status()) ? pending(action, decision) : done(action, decision));
+			.map((action) -> WAITING.contains(action.status()) ? pending(action, null) : done(action, decision));
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.countersign.server.tool.write;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -274,6 +275,23 @@ class WritePolicyTests {
 		assertThat(events()).allSatisfy((event) -> assertThat(event.actionId()).isEqualTo(action.id()));
 		// DESIGN §6: an auto-run success earns its full weight
 		assertThat(this.ledger.view(USER, AGENT).block().score()).isEqualTo(1.0);
+	}
+
+	@Test
+	void autoApproveWhenTheSameWriteIsAlreadyWaitingThenTheTwinKeepsWaitingAndNothingRuns() {
+		Map<String, Object> low = new HashMap<>(EVENT);
+		low.put("confidence", 0.3);
+		Map<String, Object> queued = answer(event(), call("calendar_create_event", low));
+		assertThat(stored(queued).lowConfidence()).isTrue();
+		trustL1();
+		this.clock.advance(Duration.ofSeconds(5));
+		// the digest does not cover the confidence: the same write at 0.9 finds the twin
+		Map<String, Object> again = answer(event(), call("calendar_create_event", EVENT));
+		assertThat(again).containsEntry("action_id", queued.get("action_id"))
+			.containsEntry("status", "pending_approval")
+			.doesNotContainKey("decision");
+		assertThat(stored(again).status()).isEqualTo(ActionStatus.PENDING);
+		google.verify(0, postRequestedFor(urlPathEqualTo(EVENTS)));
 	}
 
 	@Test
