@@ -133,7 +133,7 @@ class WritePolicyTests {
 		google.resetAll();
 		WebClientCalendarWriter calendar = new WebClientCalendarWriter(ProviderWriteHttp
 			.builder("Google Calendar", URI.create(google.baseUrl()), TestWrites.breaker(ProviderHttp.GOOGLE))
-			.timeout(Duration.ofMillis(300))
+			.timeout(Duration.ofMillis(1000))
 			.build());
 		AutoRunner runner = new AutoRunner(this.actions, this.tokens,
 				List.of(calendar, new DealStoreWriter(this.deals, this.clock)), this.clock, this.audit);
@@ -297,7 +297,7 @@ class WritePolicyTests {
 	@Test
 	void autoApproveWhenTheWriterTimesOutThenUnknownAndNeverRetried() {
 		trustL1();
-		google.stubFor(post(urlPathEqualTo(EVENTS)).willReturn(okJson(createdEvent()).withFixedDelay(2000)));
+		google.stubFor(post(urlPathEqualTo(EVENTS)).willReturn(okJson(createdEvent()).withFixedDelay(3000)));
 		Map<String, Object> answer = answer(event(), call("calendar_create_event", EVENT));
 		assertThat(answer).containsEntry("status", "unknown").containsEntry("decision", "auto_approve");
 		assertThat((String) answer.get("reason")).isNotBlank();
