@@ -89,7 +89,7 @@ public final class PolicyGate implements ToolPolicy {
 							call.arguments().values(), stored.getT1().rules(), stored.getT2().settings()));
 				if (decision instanceof Decision.Deny deny) {
 					return this.audit.decision(caller.user(), caller.agent(), call.tool().name(), deny, null)
-						.then(Mono.error(new ToolFailure(refused(call.tool().name(), deny))));
+						.then(Mono.error(new ToolFailure(ToolPolicy.refused(call.tool().name(), deny))));
 				}
 				return Mono.empty();
 			});
@@ -108,16 +108,6 @@ public final class PolicyGate implements ToolPolicy {
 	@Override
 	public Mono<Action> runNow(ToolCall call, Mono<Action> frozen) {
 		return this.runner.run(call.caller(), call.tool().descriptor().connection(), frozen);
-	}
-
-	/**
-	 * What the agent hears when a rule refuses a call.
-	 * @param tool the tool called
-	 * @param deny the decision
-	 * @return one sentence naming the rule and why
-	 */
-	public static String refused(String tool, Decision.Deny deny) {
-		return tool + " was refused by your " + deny.reason() + ". Nothing was done.";
 	}
 
 	/** The agent's trust now; an error when the user revoked it. */

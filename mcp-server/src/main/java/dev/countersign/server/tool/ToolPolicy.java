@@ -54,4 +54,15 @@ public interface ToolPolicy {
 	 */
 	Mono<Action> runNow(ToolCall call, Mono<Action> frozen);
 
+	/**
+	 * What the agent hears when a rule of the user refuses a call.
+	 * @param tool the tool called
+	 * @param deny the decision
+	 * @return one sentence naming the rule and why, for example {@code github_list_issues
+	 * was refused by your rule #1 (deny): tools github_*. Nothing was done.}
+	 */
+	static String refused(String tool, Decision.Deny deny) {
+		return tool + " was refused by your " + deny.reason() + ". Nothing was done.";
+	}
+
 }

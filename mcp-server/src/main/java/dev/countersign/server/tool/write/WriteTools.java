@@ -36,7 +36,6 @@ import dev.countersign.policy.decision.Decision;
 import dev.countersign.policy.deal.DealStore;
 import dev.countersign.policy.tool.Risk;
 import dev.countersign.server.audit.ApprovalAudit;
-import dev.countersign.server.policy.PolicyGate;
 import dev.countersign.server.tool.ToolArgumentException;
 import dev.countersign.server.tool.ToolCall;
 import dev.countersign.server.tool.ToolFailure;
@@ -297,7 +296,7 @@ public class WriteTools {
 		return policy.decideWrite(call, request).flatMap((decision) -> {
 			if (decision instanceof Decision.Deny deny) {
 				return audit.decision(request.user(), request.agent(), request.tool().name(), deny, null)
-					.then(Mono.error(new ToolFailure(PolicyGate.refused(call.tool().name(), deny))));
+					.then(Mono.error(new ToolFailure(ToolPolicy.refused(call.tool().name(), deny))));
 			}
 			if (decision instanceof Decision.ReviewNow review) {
 				return queue(freezer, audit, call, request.reviewingNow().withLowConfidence(review.lowConfidence()),
