@@ -472,8 +472,8 @@ public final class BatchExecutor {
 
 	}
 
-	/** How one write ended. */
-	private record Written(ActionStatus status, @Nullable String reason, @Nullable Map<String, Object> result) {
+	/** How one write ended; {@link AutoRunner} ends its writes the same way. */
+	record Written(ActionStatus status, @Nullable String reason, @Nullable Map<String, Object> result) {
 
 		static Written succeeded(Map<String, Object> result) {
 			return new Written(ActionStatus.SUCCEEDED, null, result);

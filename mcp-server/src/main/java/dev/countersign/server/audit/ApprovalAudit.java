@@ -19,6 +19,7 @@ import dev.countersign.policy.audit.AuditEvent;
 import dev.countersign.policy.audit.AuditEventDraft;
 import dev.countersign.policy.audit.AuditEventType;
 import dev.countersign.policy.audit.AuditTrail;
+import dev.countersign.policy.decision.Decision;
 
 /**
  * Records the life of a write in the user's audit chain (DESIGN §4 step 7, §8): one entry
@@ -31,6 +32,11 @@ import dev.countersign.policy.audit.AuditTrail;
  * <th>event</th>
  * <th>actor</th>
  * <th>details</th>
+ * </tr>
+ * <tr>
+ * <td>DECISION (a deny, a denied read, an auto-approval)</td>
+ * <td>countersign</td>
+ * <td>tool, agent, decision, decision_reason, rule_id when a rule decided</td>
  * </tr>
  * <tr>
  * <td>FROZEN</td>
@@ -326,6 +332,28 @@ public final class ApprovalAudit {
 		details.put("resubmitted_from", old.id());
 		details.put("digest", fresh.digest());
 		return record(fresh.user(), AuditEventType.RESUBMITTED, AuditEvent.ACTOR_USER, fresh.id(), null, details);
+	}
+
+	/**
+	 * Records how policy routed a call that is not simply queued: a write or read refused
+	 * by a rule (no action), or a write auto-approved (its action).
+	 * @param user the user id
+	 * @param agent the agent that called
+	 * @param tool the tool called
+	 * @param decision the decision, whose kind and reason are recorded
+	 * @param actionId the action, or {@code null} when nothing was frozen
+	 * @return completes when recorded
+	 */
+	public Mono<Void> decision(String user, String agent, String tool, Decision decision, @Nullable String actionId) {
+		Map<String, @Nullable Object> details = new LinkedHashMap<>();
+		details.put("tool", tool);
+		details.put("agent", agent);
+		details.put("decision", decision.kind());
+		details.put("decision_reason", decision.reason());
+		if (decision.ruleId() != null) {
+			details.put("rule_id", decision.ruleId());
+		}
+		return record(user, AuditEventType.DECISION, AuditEvent.ACTOR_COUNTERSIGN, actionId, null, details);
 	}
 
 	private static Map<String, @Nullable Object> toolAndReason(Action action) {

@@ -31,6 +31,7 @@ import dev.countersign.vault.UpstreamUnavailableException;
  * leaving the event loop; a miss runs the blocking exchange once on the bounded elastic
  * scheduler, however many calls wait for it, behind the {@code auth0} circuit breaker and
  * a retry for an unavailable Token Vault (exchanges may be retried; writes never are).
+ * {@link #forWrite(Caller, String)} makes the same exchange, but never through the cache.
  */
 final class VaultProviderTokens implements ProviderTokens {
 
@@ -68,6 +69,18 @@ final class VaultProviderTokens implements ProviderTokens {
 	}
 
 	@Override
+	public Mono<String> forWrite(Caller caller, String connection) {
+		// DESIGN §3: read tokens are never used for a write; this token is not cached
+		return Mono
+			.fromCallable(() -> this.client.exchange(TokenExchangeRequest.of(caller.token().value(), connection)))
+			.subscribeOn(Schedulers.boundedElastic())
+			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
+			.transformDeferred(RetryOperator.of(this.retry))
+			.map(ProviderToken::accessToken)
+			.onErrorMap((ex) -> !(ex instanceof ToolFailure), (ex) -> explain(connection, ex, "Nothing was done."));
+	}
+
+	@Override
 	public void invalidate(String user, String connection) {
 		this.cache.invalidate(user, connection);
 	}
@@ -77,9 +90,13 @@ final class VaultProviderTokens implements ProviderTokens {
 	 * typed ones already say what the user must do, naming the connection.
 	 */
 	static ToolFailure explain(String connection, Throwable ex) {
+		return explain(connection, ex, "Nothing was read.");
+	}
+
+	private static ToolFailure explain(String connection, Throwable ex, String nothing) {
 		if (ex instanceof ConnectionNotLinkedException || ex instanceof ReauthorizationRequiredException
 				|| ex instanceof SubjectTokenRejectedException) {
-			return new ToolFailure(ex.getMessage() + ". Nothing was read.");
+			return new ToolFailure(ex.getMessage() + ". " + nothing);
 		}
 		if (ex instanceof UpstreamUnavailableException || ex instanceof CallNotPermittedException) {
 			return new ToolFailure("Auth0 Token Vault is unavailable right now, so no token for connection '"

@@ -1,5 +1,6 @@
 package dev.countersign.server.tool;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,14 @@ public final class Arguments {
 	 */
 	public boolean has(String name) {
 		return this.values.get(name) != null;
+	}
+
+	/**
+	 * The arguments as sent, for policy's rules to look at.
+	 * @return an unmodifiable view
+	 */
+	public Map<String, Object> values() {
+		return Collections.unmodifiableMap(this.values);
 	}
 
 	public String requireString(String name) {

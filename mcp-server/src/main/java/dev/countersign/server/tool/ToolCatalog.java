@@ -362,14 +362,20 @@ public final class ToolCatalog {
 				"How sure you are, from 0 to 1, that the user wants exactly this action. Low confidence always asks the user.")
 			.range(0, 1));
 		Schema output = Schema.result(
-				"Either pending_approval (with action_id, batch_id once batched, approve_by) or succeeded (with result).")
-			.required("status",
-					Schema.string("pending_approval: held for the user's approval; succeeded: done.")
-						.oneOf(List.of("pending_approval", "succeeded")))
+				"Either pending_approval (with action_id, batch_id once batched, approve_by) or, when your user's policy let it run at once, succeeded (with result), failed or unknown (with reason).")
+			.required("status", Schema.string(
+					"pending_approval: held for the user's approval; succeeded: done; failed: it did not happen; unknown: it may have happened, the user checks; approved or executing: running now.")
+				.oneOf(List.of("pending_approval", "approved", "executing", "succeeded", "failed", "unknown")))
 			.optional("action_id", actionId())
+			.optional("tool", Schema.string("The tool called."))
 			.optional("batch_id", Schema.string("The approval batch it is in, once batched."))
 			.optional("approve_by", dateTime("When it expires if the user has not approved it."))
 			.optional("message", Schema.string("What happens next, in one sentence."))
+			.optional("decision",
+					Schema.string("How the user's policy routed it.")
+						.oneOf(List.of("auto_approve", "batch", "review_now")))
+			.optional("decision_reason", Schema.string("Why, in one line."))
+			.optional("reason", Schema.string("Why it failed or its outcome is unknown."))
 			.optional("result", result);
 		return new ToolDefinition(descriptor, title, description, withConfidence, output, idempotent);
 	}

@@ -8,7 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Registers the catalog with the MCP server the Spring AI starter builds.
+ * Registers the catalog with the MCP server the Spring AI starter builds, every call
+ * governed by the user's {@link ToolPolicy}.
  */
 @Configuration(proxyBeanMethods = false)
 public class ToolConfiguration {
@@ -19,8 +20,8 @@ public class ToolConfiguration {
 	}
 
 	@Bean
-	ToolRegistry toolRegistry(ToolCatalog catalog, List<ToolHandlers> handlers) {
-		return new ToolRegistry(catalog, handlers);
+	ToolRegistry toolRegistry(ToolCatalog catalog, List<ToolHandlers> handlers, ToolPolicy policy) {
+		return new ToolRegistry(catalog, handlers, policy);
 	}
 
 	@Bean

@@ -9,6 +9,7 @@ import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -22,6 +23,12 @@ import dev.countersign.server.auth.Caller;
  * one sentence the model can act on; anything unexpected is logged under an id and
  * answered with that id, never with its details. A catalog tool with no handler yet
  * answers that the capability is not available.
+ *
+ * <p>
+ * With a {@link ToolPolicy}, every call is first admitted by it (a revoked agent and a
+ * read the user's rules deny are refused with an {@code isError} result; the tool stays
+ * listed, since the SDK serves one tool list to every session), and the call carries the
+ * policy to the write tools, which route each write by it.
  */
 public final class ToolRegistry {
 
@@ -33,15 +40,31 @@ public final class ToolRegistry {
 
 	private final Map<String, ToolHandler> handlers;
 
+	private final @Nullable ToolPolicy policy;
+
 	/**
-	 * Matches handlers to the catalog.
+	 * Matches handlers to the catalog, with no policy: nothing is refused by rules and
+	 * writes wait for approval (for tests of the registry itself).
 	 * @param catalog the catalog
 	 * @param groups the handler groups
 	 * @throws IllegalStateException when a handler names no catalog tool, or two name the
 	 * same one
 	 */
 	public ToolRegistry(ToolCatalog catalog, List<ToolHandlers> groups) {
+		this(catalog, groups, null);
+	}
+
+	/**
+	 * Matches handlers to the catalog, under the user's policy.
+	 * @param catalog the catalog
+	 * @param groups the handler groups
+	 * @param policy admits every call and routes writes; {@code null} for none
+	 * @throws IllegalStateException when a handler names no catalog tool, or two name the
+	 * same one
+	 */
+	public ToolRegistry(ToolCatalog catalog, List<ToolHandlers> groups, @Nullable ToolPolicy policy) {
 		this.catalog = catalog;
+		this.policy = policy;
 		Map<String, ToolHandler> all = new HashMap<>();
 		for (ToolHandlers group : groups) {
 			group.handlers().forEach((name, handler) -> {
@@ -84,7 +107,14 @@ public final class ToolRegistry {
 			}
 			Object progressToken = request.meta() != null ? request.meta().get("progressToken") : null;
 			ToolCall call = new ToolCall(tool, caller, new Arguments(request.arguments()), progressToken, exchange);
-			return handler.handle(call).map(ToolRegistry::success);
+			ToolPolicy governing = this.policy;
+			if (governing == null) {
+				return handler.handle(call).map(ToolRegistry::success);
+			}
+			ToolCall governed = call.withPolicy(governing);
+			return governing.admit(governed)
+				.then(Mono.defer(() -> handler.handle(governed)))
+				.map(ToolRegistry::success);
 		}).onErrorResume((ex) -> Mono.just(failure(tool, ex)));
 	}
 

@@ -9,15 +9,20 @@ import reactor.core.publisher.Mono;
 import dev.countersign.server.auth.Caller;
 
 /**
- * Provider tokens for tests: hands out one fixed token and records every request and
- * invalidation as {@code user connection}.
+ * Provider tokens for tests: hands out one fixed token for reads and another for writes,
+ * and records every request and invalidation as {@code user connection}.
  */
 public final class FakeProviderTokens implements ProviderTokens {
 
 	/** The token every read gets, a canary that must never appear in a result. */
 	public static final String TOKEN = "ya29.canary-3f9c1e7a5b";
 
+	/** The token every write exchange gets, another canary. */
+	public static final String WRITE_TOKEN = "ya29.write-canary-8d2e4f6a1c";
+
 	private final List<String> reads = new CopyOnWriteArrayList<>();
+
+	private final List<String> writes = new CopyOnWriteArrayList<>();
 
 	private final List<String> invalidations = new CopyOnWriteArrayList<>();
 
@@ -28,6 +33,13 @@ public final class FakeProviderTokens implements ProviderTokens {
 		this.reads.add(caller.user() + " " + connection);
 		RuntimeException failure = this.failure;
 		return (failure != null) ? Mono.error(failure) : Mono.just(TOKEN);
+	}
+
+	@Override
+	public Mono<String> forWrite(Caller caller, String connection) {
+		this.writes.add(caller.user() + " " + connection + " subject=" + caller.token().value());
+		RuntimeException failure = this.failure;
+		return (failure != null) ? Mono.error(failure) : Mono.just(WRITE_TOKEN);
 	}
 
 	@Override
@@ -45,6 +57,14 @@ public final class FakeProviderTokens implements ProviderTokens {
 
 	public List<String> reads() {
 		return List.copyOf(this.reads);
+	}
+
+	/**
+	 * The uncached write exchanges, as {@code user connection subject=<subject token>}.
+	 * @return the exchanges in order
+	 */
+	public List<String> writes() {
+		return List.copyOf(this.writes);
 	}
 
 	public List<String> invalidations() {

@@ -58,6 +58,35 @@ class VaultProviderTokensTests {
 	}
 
 	@Test
+	void forWriteWhenReadCacheWarmThenFreshExchangeOfTheCallersTokenEveryTimeAndCacheUntouched() {
+		VaultProviderTokens tokens = tokens(answering("ya29.provider"));
+		tokens.forRead(this.ada, "github").block();
+		assertThat(this.exchanges).hasValue(1);
+		// DESIGN §3: read tokens are never used for a write
+		StepVerifier.create(tokens.forWrite(this.ada, "github")).expectNext("ya29.provider").verifyComplete();
+		StepVerifier.create(tokens.forWrite(this.ada, "github")).expectNext("ya29.provider").verifyComplete();
+		assertThat(this.exchanges).hasValue(3);
+		// and a write's token is not kept for reads: a cold connection still exchanges
+		tokens.forWrite(this.ada, "google-oauth2").block();
+		tokens.forRead(this.ada, "google-oauth2").block();
+		assertThat(this.exchanges).hasValue(5);
+	}
+
+	@Test
+	void forWriteWhenConnectionNotLinkedThenConnectMessageSayingNothingWasDone() {
+		VaultProviderTokens tokens = tokens((request) -> {
+			throw new ConnectionNotLinkedException(request.connection(), 401,
+					"Federated connection Refresh Token not found.");
+		});
+		StepVerifier.create(tokens.forWrite(this.ada, "github"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ToolFailure.class)
+				.hasMessageContaining("github")
+				.hasMessageEndingWith("Nothing was done.")
+				.hasMessageNotContaining("test-token"))
+			.verify();
+	}
+
+	@Test
 	void forReadWhenInvalidatedThenExchangesAgain() {
 		VaultProviderTokens tokens = tokens(answering("ya29.provider"));
 		tokens.forRead(this.ada, "google-oauth2").block();

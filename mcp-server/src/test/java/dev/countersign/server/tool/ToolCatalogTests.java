@@ -75,8 +75,9 @@ class ToolCatalogTests {
 			assertThat(required(output)).as(tool.name()).containsExactly("status");
 			assertThat(properties(output)).as(tool.name())
 				.containsKeys("status", "action_id", "batch_id", "approve_by", "result");
+			assertThat(properties(output)).as(tool.name()).containsKeys("decision", "decision_reason", "reason");
 			assertThat(properties(output).get("status")).containsEntry("enum",
-					List.of("pending_approval", "succeeded"));
+					List.of("pending_approval", "approved", "executing", "succeeded", "failed", "unknown"));
 		}
 	}
 

@@ -11,13 +11,15 @@ import java.util.Set;
  * {@link #canMoveTo(ActionStatus)}:
  *
  * <pre>
- * PENDING   → BATCHED | CANCELLED | EXPIRED
+ * PENDING   → BATCHED | APPROVED | CANCELLED | EXPIRED
  * BATCHED   → APPROVED | DENIED | EXPIRED | CANCELLED | FAILED
  * APPROVED  → EXECUTING | EXPIRED
  * EXECUTING → SUCCEEDED | FAILED | UNKNOWN
  * UNKNOWN   → SUCCEEDED | FAILED        (the user resolves it)
  * </pre>
  *
+ * {@code PENDING → APPROVED} is an auto-approval: policy let the write run without a push
+ * (DESIGN §4 step 1, {@code AutoApprove}), so it never joins a batch.
  * {@code BATCHED → FAILED} covers a batch that cannot be asked for or whose approval is
  * refused as tampered (DESIGN §4 steps 4 and 6). An action moves only forward: nothing
  * returns to {@code PENDING}, and nothing leaves a {@link #terminal() terminal} status.
@@ -30,7 +32,10 @@ public enum ActionStatus {
 	/** In a batch whose approval is being asked for. */
 	BATCHED,
 
-	/** Approved by the user; waiting for its execution window. */
+	/**
+	 * Approved by the user (or auto-approved by policy); waiting for its execution
+	 * window.
+	 */
 	APPROVED,
 
 	/** Sent to the provider; the outcome is not known yet. */
@@ -63,7 +68,7 @@ public enum ActionStatus {
 		for (ActionStatus status : values()) {
 			next.put(status, EnumSet.noneOf(ActionStatus.class));
 		}
-		next.get(PENDING).addAll(EnumSet.of(BATCHED, CANCELLED, EXPIRED));
+		next.get(PENDING).addAll(EnumSet.of(BATCHED, APPROVED, CANCELLED, EXPIRED));
 		next.get(BATCHED).addAll(EnumSet.of(APPROVED, DENIED, EXPIRED, CANCELLED, FAILED));
 		next.get(APPROVED).addAll(EnumSet.of(EXECUTING, EXPIRED));
 		next.get(EXECUTING).addAll(EnumSet.of(SUCCEEDED, FAILED, UNKNOWN));

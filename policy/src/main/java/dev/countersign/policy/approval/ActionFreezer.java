@@ -81,8 +81,8 @@ public final class ActionFreezer {
 			Instant now = this.clock.instant();
 			Action action = new Action(this.ids.next(IdGenerator.ACTION_PREFIX), request.user(), request.agent(),
 					request.tool().name(), request.tool().connection(), request.risk(), request.tool().destructive(),
-					request.confidence(), this.config.isLowConfidence(request.confidence()), request.reviewNow(),
-					request.arguments(), request.preconditions(), digest, ActionStatus.PENDING, null, now,
+					request.confidence(), lowConfidence(request), request.reviewNow(), request.arguments(),
+					request.preconditions(), digest, ActionStatus.PENDING, null, now,
 					now.plus(this.config.pendingTtl()), now, 0, null, null);
 			// a twin inserted between findLive and insert wins; return it instead
 			return this.actions.insert(action)
@@ -90,6 +90,15 @@ public final class ActionFreezer {
 						(ex) -> this.actions.findLive(request.user(), request.agent(), digest)
 							.switchIfEmpty(Mono.error(ex)));
 		});
+	}
+
+	/**
+	 * Policy's flag when it set one (the user's {@code review_below}), else the global
+	 * default.
+	 */
+	private boolean lowConfidence(SubmitRequest request) {
+		Boolean flagged = request.lowConfidence();
+		return (flagged != null) ? flagged : this.config.isLowConfidence(request.confidence());
 	}
 
 	/**

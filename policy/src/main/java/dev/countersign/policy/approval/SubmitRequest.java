@@ -10,8 +10,9 @@ import dev.countersign.policy.tool.ToolKind;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A write that policy decided must be approved ({@code Batch} or {@code ReviewNow}),
- * ready to be frozen.
+ * A write ready to be frozen: one policy decided must be approved ({@code Batch} or
+ * {@code ReviewNow}), or one it auto-approved (frozen too, so the action record shows it
+ * ran).
  *
  * @param user the user the write acts for ({@code sub})
  * @param agent the agent asking
@@ -21,10 +22,13 @@ import org.jspecify.annotations.Nullable;
  * @param preconditions what must still hold when it runs (a JSON object, may be empty)
  * @param confidence the agent's stated confidence, 0 to 1, or {@code null}
  * @param reviewNow whether a rule asked for a push of its own
+ * @param lowConfidence whether policy flagged the write low-confidence against the user's
+ * own {@code review_below}; {@code null} leaves it to the freezer's
+ * {@link ApprovalConfig#isLowConfidence(Double)} (the global default)
  */
 public record SubmitRequest(String user, String agent, ToolDescriptor tool, Risk risk,
 		Map<String, @Nullable Object> arguments, Map<String, @Nullable Object> preconditions,
-		@Nullable Double confidence, boolean reviewNow) {
+		@Nullable Double confidence, boolean reviewNow, @Nullable Boolean lowConfidence) {
 
 	public SubmitRequest {
 		Objects.requireNonNull(user, "user must not be null");
@@ -43,6 +47,23 @@ public record SubmitRequest(String user, String agent, ToolDescriptor tool, Risk
 		if (confidence != null && !(confidence >= 0.0 && confidence <= 1.0)) {
 			throw new IllegalArgumentException("confidence must be between 0 and 1, but was " + confidence);
 		}
+	}
+
+	/**
+	 * A request whose low-confidence flag the freezer sets from its settings.
+	 * @param user the user id
+	 * @param agent the agent id
+	 * @param tool the write tool
+	 * @param risk the risk
+	 * @param arguments the arguments
+	 * @param preconditions the preconditions
+	 * @param confidence the agent's confidence, or {@code null}
+	 * @param reviewNow whether it gets a batch of its own
+	 */
+	public SubmitRequest(String user, String agent, ToolDescriptor tool, Risk risk,
+			Map<String, @Nullable Object> arguments, Map<String, @Nullable Object> preconditions,
+			@Nullable Double confidence, boolean reviewNow) {
+		this(user, agent, tool, risk, arguments, preconditions, confidence, reviewNow, null);
 	}
 
 	/**
@@ -69,7 +90,7 @@ public record SubmitRequest(String user, String agent, ToolDescriptor tool, Risk
 	 */
 	public SubmitRequest withRisk(Risk elevated) {
 		return new SubmitRequest(this.user, this.agent, this.tool, elevated, this.arguments, this.preconditions,
-				this.confidence, this.reviewNow);
+				this.confidence, this.reviewNow, this.lowConfidence);
 	}
 
 	/**
@@ -78,7 +99,18 @@ public record SubmitRequest(String user, String agent, ToolDescriptor tool, Risk
 	 */
 	public SubmitRequest reviewingNow() {
 		return new SubmitRequest(this.user, this.agent, this.tool, this.risk, this.arguments, this.preconditions,
-				this.confidence, true);
+				this.confidence, true, this.lowConfidence);
+	}
+
+	/**
+	 * This request flagged by policy: low-confidence or not, whatever the freezer's
+	 * global default says (DESIGN §6: the user's {@code review_below} decides).
+	 * @param low whether the write is low-confidence
+	 * @return the changed copy
+	 */
+	public SubmitRequest withLowConfidence(boolean low) {
+		return new SubmitRequest(this.user, this.agent, this.tool, this.risk, this.arguments, this.preconditions,
+				this.confidence, this.reviewNow, low);
 	}
 
 }

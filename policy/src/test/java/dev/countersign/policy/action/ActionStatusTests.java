@@ -25,7 +25,7 @@ class ActionStatusTests {
 
 	/** DESIGN §4, written out once more by hand: the test fails if the enum drifts. */
 	private static final Map<ActionStatus, Set<ActionStatus>> LEGAL = new EnumMap<>(
-			Map.of(PENDING, EnumSet.of(BATCHED, CANCELLED, EXPIRED), BATCHED,
+			Map.of(PENDING, EnumSet.of(BATCHED, APPROVED, CANCELLED, EXPIRED), BATCHED,
 					EnumSet.of(APPROVED, DENIED, EXPIRED, CANCELLED, FAILED), APPROVED, EnumSet.of(EXECUTING, EXPIRED),
 					EXECUTING, EnumSet.of(SUCCEEDED, FAILED, UNKNOWN), UNKNOWN, EnumSet.of(SUCCEEDED, FAILED)));
 
@@ -59,6 +59,15 @@ class ActionStatusTests {
 				FAILED, CANCELLED, DENIED, EXPIRED);
 		assertThat(UNKNOWN.live()).isFalse();
 		assertThat(UNKNOWN.terminal()).isFalse();
+	}
+
+	@Test
+	void canMoveToWhenAutoApprovedThenPendingGoesStraightToApprovedAndOnToExecuting() {
+		// DESIGN §4 step 1: an AutoApprove write never joins a batch
+		assertThat(PENDING.canMoveTo(APPROVED)).isTrue();
+		assertThat(APPROVED.canMoveTo(EXECUTING)).isTrue();
+		assertThat(PENDING.canMoveTo(EXECUTING)).isFalse();
+		assertThat(PENDING.canMoveTo(SUCCEEDED)).isFalse();
 	}
 
 	@Test

@@ -143,6 +143,20 @@ class ActionFreezerTests {
 	}
 
 	@Test
+	void submitWhenPolicyFlaggedLowConfidenceThenTheUsersReviewBelowWinsOverTheGlobalDefault() {
+		// a user whose review_below is 0.75 flags 0.7, which the global 0.50 would not
+		assertThat(submit(update("u1").withLowConfidence(true)).lowConfidence()).isTrue();
+		// a user whose review_below is 0.30 does not flag 0.4, which the global 0.50
+		// would
+		assertThat(submit(
+				SubmitRequest.batch(TestActions.USER, TestActions.AGENT, DEAL_UPDATE, Map.of("s", 3), Map.of(), 0.4)
+					.withLowConfidence(false)
+					.withRisk(Risk.MEDIUM)
+					.reviewingNow())
+			.lowConfidence()).isFalse();
+	}
+
+	@Test
 	void submitWhenDestructiveReviewNowAndElevatedRiskThenCarriedOver() {
 		Action email = submit(SubmitRequest
 			.batch(TestActions.USER, TestActions.AGENT, EMAIL_SEND, Map.of("to", List.of("alan@example.com")), Map.of(),

@@ -25,7 +25,8 @@ import dev.countersign.server.tool.governance.GovernanceTools;
  * result if it ends within {@code countersign.mcp.max-wait} — {@code succeeded} with the
  * provider's result, or an {@code isError} naming the outcome — else the pending answer
  * as usual. The SDK has no cancellation, so the hold ends by itself. Without a progress
- * token nothing changes: writes answer pending at once.
+ * token nothing changes: writes answer pending at once. A write policy ran at once
+ * (auto-approved) is answered as it is, never held.
  */
 final class ProgressHold {
 
@@ -50,7 +51,9 @@ final class ProgressHold {
 
 	private Mono<Map<String, Object>> hold(ToolCall call, Map<String, Object> answer) {
 		Object token = call.progressToken();
-		if (token == null || this.maxWait.isZero() || !(answer.get("action_id") instanceof String id)) {
+		// only a write that waits is held: one that already ran answered its outcome
+		if (token == null || this.maxWait.isZero() || !"pending_approval".equals(answer.get("status"))
+				|| !(answer.get("action_id") instanceof String id)) {
 			return Mono.just(answer);
 		}
 		String user = call.caller().user();

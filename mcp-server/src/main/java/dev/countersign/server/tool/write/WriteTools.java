@@ -3,11 +3,13 @@ package dev.countersign.server.tool.write;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -24,11 +26,13 @@ import dev.countersign.policy.action.ActionStore;
 import dev.countersign.server.mcp.McpProperties;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionDigest;
+import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.approval.ActionFreezer;
 import dev.countersign.policy.approval.SubmitRequest;
 import dev.countersign.policy.approval.TooManyPendingActionsException;
 import dev.countersign.policy.audit.AuditEventDraft;
 import dev.countersign.policy.deal.DealStage;
+import dev.countersign.policy.decision.Decision;
 import dev.countersign.policy.deal.DealStore;
 import dev.countersign.policy.tool.Risk;
 import dev.countersign.server.audit.ApprovalAudit;
@@ -37,17 +41,22 @@ import dev.countersign.server.tool.ToolCall;
 import dev.countersign.server.tool.ToolFailure;
 import dev.countersign.server.tool.ToolHandler;
 import dev.countersign.server.tool.ToolHandlers;
+import dev.countersign.server.tool.ToolPolicy;
+import dev.countersign.server.tool.governance.GovernanceTools;
 import dev.countersign.server.tool.github.Repository;
 import dev.countersign.server.tool.github.WebClientGitHub;
 
 /**
  * {@code deal_create}, {@code github_create_issue}, {@code calendar_create_event} and
  * {@code email_create_draft}: each validates and normalises its arguments, sets the risk
- * (DESIGN §5) and freezes the write as a {@code PENDING} action, answering
- * {@code {status:"pending_approval", action_id, approve_by, message}} (and
- * {@code batch_id} once batched). The same call repeated while its action is live answers
- * the same action (the freezer finds it by digest). The agent's {@code confidence} is
- * taken out of the frozen arguments and passed on beside them.
+ * (DESIGN §5), lets the user's policy decide
+ * ({@link #freeze(Supplier, ApprovalAudit, ToolCall, Risk, Map, Map, Optional)}: refused,
+ * queued, queued for a push of its own, or run at once) and, when it waits, freezes the
+ * write as a {@code PENDING} action, answering
+ * {@code {status:"pending_approval", action_id, approve_by, message, decision,
+ * decision_reason}} (and {@code batch_id} once batched). The same call repeated while its
+ * action is live answers the same action (the freezer finds it by digest). The agent's
+ * {@code confidence} is taken out of the frozen arguments and passed on beside them.
  *
  * <p>
  * Normalisation: strings trimmed (bodies kept verbatim), email addresses lower-cased and
@@ -57,9 +66,11 @@ import dev.countersign.server.tool.github.WebClientGitHub;
  *
  * <p>
  * Audit: each newly frozen action is recorded as FROZEN (actor: the agent; tool, digest,
- * risk, confidence). The entry is built and screened before the action is stored; if that
- * fails the call is a tool error and nothing is queued. Once stored, the action stands: a
- * failed append is logged at ERROR by {@link ApprovalAudit} and the call answers pending.
+ * risk, confidence, decision and its reason); a refused write and an auto-approved one
+ * are also recorded as DECISION. The entry is built and screened before the action is
+ * stored; if that fails the call is a tool error and nothing is queued. Once stored, the
+ * action stands: a failed append is logged at ERROR by {@link ApprovalAudit} and the call
+ * answers pending.
  */
 @Configuration(proxyBeanMethods = false)
 public class WriteTools {
@@ -75,6 +86,9 @@ public class WriteTools {
 	private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
 	private static final long MAX_AMOUNT = 1_000_000_000L;
+
+	/** An auto-approved write found still waiting: answered pending. */
+	private static final Set<ActionStatus> WAITING = EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED);
 
 	/**
 	 * The handlers, over the approval engine's freezer.
@@ -247,9 +261,22 @@ public class WriteTools {
 	}
 
 	/**
-	 * Freezes a write with the preconditions read from the provider when it was called
-	 * (an ETag, a head SHA, a version: DESIGN §4 step 2), records it FROZEN and answers
-	 * it pending.
+	 * Decides a write with the call's policy, then acts on the decision (DESIGN §4 step
+	 * 1), with the preconditions read from the provider when it was called (an ETag, a
+	 * head SHA, a version: DESIGN §4 step 2):
+	 * <ul>
+	 * <li>{@code Deny}: recorded as DECISION, nothing queued, a tool error naming the
+	 * rule;</li>
+	 * <li>{@code Batch} / {@code ReviewNow}: frozen {@code PENDING} (a {@code ReviewNow}
+	 * write gets a batch of its own at once), flagged low-confidence as the user's
+	 * {@code review_below} says, recorded FROZEN with the decision, and answered pending
+	 * with {@code decision} and {@code decision_reason};</li>
+	 * <li>{@code AutoApprove}: a fresh provider token of the caller's, then frozen,
+	 * recorded DECISION and FROZEN, run once now, and answered as it ended
+	 * ({@code succeeded} with the result, or {@code failed}/{@code unknown} with the
+	 * reason), in {@code action_status}'s shape.</li>
+	 * </ul>
+	 * A call without a policy (unit tests of a handler) is frozen to wait for approval.
 	 */
 	static Mono<Map<String, Object>> freeze(Supplier<@Nullable ActionFreezer> freezers, ApprovalAudit audit,
 			ToolCall call, Risk risk, Map<String, Object> arguments, Map<String, Object> preconditions,
@@ -259,29 +286,123 @@ public class WriteTools {
 			return Mono.error(new ToolFailure(call.tool().name()
 					+ " cannot be queued for approval yet: the approval engine is not available in this Countersign build. Nothing was done."));
 		}
-		SubmitRequest request = SubmitRequest.batch(call.caller().user(), call.caller().agent(),
+		SubmitRequest submitted = SubmitRequest.batch(call.caller().user(), call.caller().agent(),
 				call.tool().descriptor(), arguments, preconditions, confidence.orElse(null));
-		if (risk != request.risk()) {
-			request = request.withRisk(risk);
+		SubmitRequest request = (risk != submitted.risk()) ? submitted.withRisk(risk) : submitted;
+		ToolPolicy policy = call.policy();
+		if (policy == null) {
+			return queue(freezer, audit, call, request, null);
 		}
-		AuditEventDraft draft;
-		try {
-			// fail closed while nothing is stored yet
-			draft = audit.frozenDraft(request, ActionDigest.of(request.tool().name(), request.arguments(),
-					request.preconditions(), request.user(), request.agent()));
-		}
-		catch (IllegalArgumentException ex) {
-			logger.error("The FROZEN audit entry of a {} call could not be made: {}", call.tool().name(),
-					ex.getMessage());
+		return policy.decideWrite(call, request).flatMap((decision) -> {
+			if (decision instanceof Decision.Deny deny) {
+				return audit.decision(request.user(), request.agent(), request.tool().name(), deny, null)
+					.then(Mono.error(new ToolFailure(ToolPolicy.refused(call.tool().name(), deny))));
+			}
+			if (decision instanceof Decision.ReviewNow review) {
+				return queue(freezer, audit, call, request.reviewingNow().withLowConfidence(review.lowConfidence()),
+						review);
+			}
+			if (decision instanceof Decision.Batch batch) {
+				return queue(freezer, audit, call, request.withLowConfidence(batch.lowConfidence()), batch);
+			}
+			if (decision instanceof Decision.AutoApprove auto) {
+				return runNow(freezer, audit, call, policy, request.withLowConfidence(false), auto);
+			}
+			return Mono.error(new IllegalStateException("a write cannot be decided " + decision.kind()));
+		});
+	}
+
+	/** Freezes a write to wait for approval, records it FROZEN and answers it pending. */
+	private static Mono<Map<String, Object>> queue(ActionFreezer freezer, ApprovalAudit audit, ToolCall call,
+			SubmitRequest request, @Nullable Decision decision) {
+		AuditEventDraft draft = frozenDraft(audit, call, request, decision);
+		if (draft == null) {
 			return Mono.error(new ToolFailure(call.tool().name() + NOT_RECORDED_MESSAGE));
 		}
 		return freezer.submit(request)
 			.flatMap((action) -> audit.frozen(action, draft).thenReturn(action))
-			.map(WriteTools::pending)
+			.map((action) -> pending(action, decision))
 			.onErrorMap(TooManyPendingActionsException.class, (ex) -> new ToolFailure(ex.getMessage() + "."));
 	}
 
+	/**
+	 * Runs an auto-approved write now: the token first, then the freeze (recorded
+	 * DECISION, then FROZEN, when this call froze it), then the write, once.
+	 */
+	private static Mono<Map<String, Object>> runNow(ActionFreezer freezer, ApprovalAudit audit, ToolCall call,
+			ToolPolicy policy, SubmitRequest request, Decision.AutoApprove decision) {
+		AuditEventDraft draft = frozenDraft(audit, call, request, decision);
+		if (draft == null) {
+			return Mono.error(new ToolFailure(call.tool().name() + NOT_RECORDED_MESSAGE));
+		}
+		Mono<Action> frozen = freezer.submit(request)
+			.flatMap((action) -> action.createdAt().isBefore(draft.occurredAt()) ? Mono.just(action)
+					: audit.decision(request.user(), request.agent(), request.tool().name(), decision, action.id())
+						.then(audit.frozen(action, draft))
+						.thenReturn(action))
+			.onErrorMap(TooManyPendingActionsException.class, (ex) -> new ToolFailure(ex.getMessage() + "."));
+		// a live twin frozen earlier keeps waiting for its own approval: no decision to
+		// tell
+		return policy.runNow(call, frozen)
+			.map((action) -> WAITING.contains(action.status()) ? pending(action, null) : done(action, decision));
+	}
+
+	/**
+	 * The FROZEN entry, built and screened before anything is stored.
+	 * @return the draft, or null when it cannot be recorded (queue nothing then)
+	 */
+	private static @Nullable AuditEventDraft frozenDraft(ApprovalAudit audit, ToolCall call, SubmitRequest request,
+			@Nullable Decision decision) {
+		try {
+			// fail closed while nothing is stored yet
+			AuditEventDraft draft = audit.frozenDraft(request, ActionDigest.of(request.tool().name(),
+					request.arguments(), request.preconditions(), request.user(), request.agent()));
+			return (decision != null)
+					? draft.withDetail("decision", decision.kind()).withDetail("decision_reason", decision.reason())
+					: draft;
+		}
+		catch (IllegalArgumentException ex) {
+			logger.error("The FROZEN audit entry of a {} call could not be made: {}", call.tool().name(),
+					ex.getMessage());
+			return null;
+		}
+	}
+
+	/**
+	 * A write that ran at once, in {@code action_status}'s shape with the decision: the
+	 * result when it succeeded, the reason when it failed or its outcome is unknown.
+	 */
+	static Map<String, Object> done(Action action, Decision decision) {
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("action_id", action.id());
+		answer.put("status", GovernanceTools.wireStatus(action.status()));
+		answer.put("tool", action.tool());
+		if (action.reason() != null) {
+			answer.put("reason", action.reason());
+		}
+		Map<String, @Nullable Object> stored = action.result();
+		if (stored != null) {
+			Map<String, Object> result = new LinkedHashMap<>();
+			stored.forEach((key, value) -> {
+				if (value != null) {
+					result.put(key, value);
+				}
+			});
+			answer.put("result", result);
+		}
+		answer.put("decision", decision.kind());
+		answer.put("decision_reason", decision.reason());
+		return answer;
+	}
+
 	static Map<String, Object> pending(Action action) {
+		return pending(action, null);
+	}
+
+	/**
+	 * The pending answer, with why it waits when policy decided it.
+	 */
+	static Map<String, Object> pending(Action action, @Nullable Decision decision) {
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("status", "pending_approval");
 		answer.put("action_id", action.id());
@@ -290,6 +411,10 @@ public class WriteTools {
 		}
 		answer.put("approve_by", DateTimeFormatter.ISO_INSTANT.format(action.approveBy()));
 		answer.put("message", PENDING_MESSAGE);
+		if (decision != null) {
+			answer.put("decision", decision.kind());
+			answer.put("decision_reason", decision.reason());
+		}
 		return answer;
 	}
 
