@@ -104,7 +104,7 @@ class ToolCallObserverTests {
 		McpAsyncServerExchange exchange = new McpAsyncServerExchange("s1", null, null, null,
 				McpTransportContext.create(Map.of(Caller.CONTEXT_KEY, caller)));
 		return spec.callHandler()
-			.apply(exchange, CallToolRequest.builder().name(spec.tool().name()).arguments(Map.of()).build())
+			.apply(exchange, CallToolRequest.builder(spec.tool().name()).arguments(Map.of()).build())
 			.block(Duration.ofSeconds(5));
 	}
 
