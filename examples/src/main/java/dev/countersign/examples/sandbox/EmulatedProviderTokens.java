@@ -30,6 +30,8 @@ final class EmulatedProviderTokens {
 
 	private final Duration lifetime;
 
+	private volatile String canary = "";
+
 	EmulatedProviderTokens(Clock clock, Duration lifetime) {
 		this.clock = clock;
 		this.lifetime = lifetime;
@@ -44,12 +46,24 @@ final class EmulatedProviderTokens {
 	Grant issue(String user, String connection) {
 		byte[] bytes = new byte[24];
 		this.random.nextBytes(bytes);
-		String prefix = connection.equals("github") ? "gho_" : "ya29.";
+		String prefix = this.canary + (connection.equals("github") ? "gho_" : "ya29.");
 		String token = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 		Grant grant = new Grant(token, user, connection, this.clock.instant().plus(this.lifetime));
 		this.grants.put(token, grant);
 		this.exchanges.computeIfAbsent(key(user, connection), (key) -> new AtomicLong()).incrementAndGet();
 		return grant;
+	}
+
+	/**
+	 * Starts every token issued from now on with a marker, so that a test can search
+	 * logs, metrics, the audit trail and MCP answers for any provider token.
+	 * @param marker letters and digits
+	 */
+	void plantCanary(String marker) {
+		if (!marker.matches("[A-Za-z0-9]+")) {
+			throw new IllegalArgumentException("marker must be letters and digits, but was " + marker);
+		}
+		this.canary = marker;
 	}
 
 	/**

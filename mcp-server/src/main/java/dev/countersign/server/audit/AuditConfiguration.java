@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,8 +25,9 @@ import dev.countersign.server.auth.InvalidConfigurationException;
  * ({@code countersign.approval.signing-key}, {@code signing-key-id},
  * {@code verify-keys}), and the {@link AuditTrail}, whose every checkpoint is written as
  * one JSON line at INFO to the logger {@value #ANCHOR_LOGGER}: the anchor outside the
- * store. Without a signing key the memory store gets a random checkpoint key made once
- * per start; a shared store refuses to start, naming the setting.
+ * store. Each {@link AuditListener} bean is told of every appended entry. Without a
+ * signing key the memory store gets a random checkpoint key made once per start; a shared
+ * store refuses to start, naming the setting.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuditConfiguration {
@@ -60,9 +62,10 @@ public class AuditConfiguration {
 	}
 
 	@Bean
-	AuditTrail auditTrail(AuditStore store, CheckpointSigner signer, Clock clock) {
-		return new AuditTrail(store, signer, (checkpoint) -> anchor.info("{}", checkpoint.toJsonLine()),
-				AuditConfig.defaults(), clock);
+	AuditTrail auditTrail(AuditStore store, CheckpointSigner signer, Clock clock,
+			ObjectProvider<AuditListener> listeners) {
+		return new AuditTrail(AuditListener.notifying(store, listeners.orderedStream().toList()), signer,
+				(checkpoint) -> anchor.info("{}", checkpoint.toJsonLine()), AuditConfig.defaults(), clock);
 	}
 
 	@Bean

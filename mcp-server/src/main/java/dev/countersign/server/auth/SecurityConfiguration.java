@@ -34,9 +34,10 @@ import dev.countersign.server.web.RequestSizeLimitFilter;
  * Who may call what (DESIGN §3): {@code /mcp} takes agents' user tokens only;
  * {@code /api/v1} takes console tokens with {@code countersign:manage} only; tokens
  * without a user are refused everywhere; {@code GET /console/login} and
- * {@code GET /console/callback} (the console sign-in) are public; everything else is
- * closed unless another chain (the sandbox's) claims it first. Stateless: no session, no
- * cookies, no CSRF.
+ * {@code GET /console/callback} (the console sign-in) and {@code GET} of
+ * {@code /actuator/health}, its groups and {@code /actuator/prometheus} are public;
+ * everything else is closed unless another chain (the sandbox's) claims it first.
+ * Stateless: no session, no cookies, no CSRF.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -47,6 +48,12 @@ public class SecurityConfiguration {
 
 	/** The console sign-in's callback: public, GET only. */
 	static final String CONSOLE_CALLBACK_PATH = "/console/callback";
+
+	/**
+	 * The actuator paths open without a token: health (with its probe groups) and the
+	 * Prometheus scrape. No other actuator endpoint is exposed.
+	 */
+	static final String[] ACTUATOR_PATHS = { "/actuator/health", "/actuator/health/**", "/actuator/prometheus" };
 
 	@Bean
 	PublicUrls publicUrls(HttpProperties properties) {
@@ -103,6 +110,9 @@ public class SecurityConfiguration {
 				.permitAll()
 				// the console sign-in (write-subject=refresh-token): these two paths only
 				.pathMatchers(HttpMethod.GET, CONSOLE_LOGIN_PATH, CONSOLE_CALLBACK_PATH)
+				.permitAll()
+				// probes and the scrape: GET only, these paths only
+				.pathMatchers(HttpMethod.GET, ACTUATOR_PATHS)
 				.permitAll()
 				.pathMatchers("/mcp", "/mcp/**")
 				.access(callerIs(CallerKind.AGENT, null))

@@ -1,0 +1,65 @@
+package dev.countersign.server.observability;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.micrometer.context.ContextRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Gives every request a correlation id: the incoming {@value #HEADER} when it is sane (1
+ * to 64 letters, digits, {@code .}, {@code _}, {@code :} or {@code -}), else a random
+ * UUID. The id is echoed in the {@value #HEADER} response header, kept as the exchange
+ * attribute and in the Reactor context under {@value #KEY}, and — with
+ * {@code spring.reactor.context-propagation=auto}, a Countersign default — put in the
+ * logging MDC under {@value #KEY} for every log line written while the request is served,
+ * so structured (JSON) logs carry it. Runs before every other filter, so even a refused
+ * request gets its id.
+ */
+public final class CorrelationIdFilter implements WebFilter, Ordered {
+
+	/** The request and response header. */
+	public static final String HEADER = "X-Request-Id";
+
+	/** The MDC, Reactor context and exchange attribute key. */
+	public static final String KEY = "request_id";
+
+	private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+	static {
+		// Reactor context -> MDC on every thread that serves the request.
+		ContextRegistry.getInstance()
+			.registerThreadLocalAccessor(KEY, () -> MDC.get(KEY), (id) -> MDC.put(KEY, id), () -> MDC.remove(KEY));
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		String id = idFor(exchange.getRequest().getHeaders().getFirst(HEADER));
+		exchange.getResponse().getHeaders().set(HEADER, id);
+		exchange.getAttributes().put(KEY, id);
+		return chain.filter(exchange).contextWrite(Context.of(KEY, id));
+	}
+
+	/**
+	 * The id for a request.
+	 * @param incoming the request's {@value #HEADER}, or null
+	 * @return the incoming id when sane, else a new random one
+	 */
+	static String idFor(@Nullable String incoming) {
+		return (incoming != null && SANE.matcher(incoming).matches()) ? incoming : UUID.randomUUID().toString();
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.countersign.server.observability;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CorrelationIdFilterTests {
+
+	@BeforeAll
+	static void propagate() {
+		// what spring.reactor.context-propagation=auto does in the application
+		Hooks.enableAutomaticContextPropagation();
+	}
+
+	@AfterAll
+	static void stopPropagating() {
+		Hooks.disableAutomaticContextPropagation();
+	}
+
+	@Test
+	void logLinesWrittenOnAnotherThreadWhileServingCarryTheRequestsId() {
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.get("/mcp").header(CorrelationIdFilter.HEADER, "abc-123"));
+		AtomicReference<String> seen = new AtomicReference<>();
+		new CorrelationIdFilter()
+			.filter(exchange,
+					(served) -> Mono.delay(Duration.ofMillis(5), Schedulers.parallel())
+						.doOnNext((tick) -> seen.set(MDC.get(CorrelationIdFilter.KEY)))
+						.then())
+			.block(Duration.ofSeconds(5));
+		assertThat(seen.get()).isEqualTo("abc-123");
+		assertThat(exchange.getResponse().getHeaders().getFirst(CorrelationIdFilter.HEADER)).isEqualTo("abc-123");
+		assertThat(MDC.get(CorrelationIdFilter.KEY)).isNull();
+	}
+
+	@Test
+	void idThatCouldForgeALogLineIsReplaced() {
+		assertThat(CorrelationIdFilter.idFor("abc\n{\"level\":\"ERROR\"}")).doesNotContain("abc").hasSize(36);
+		assertThat(CorrelationIdFilter.idFor("")).hasSize(36);
+		assertThat(CorrelationIdFilter.idFor(null)).hasSize(36);
+		assertThat(CorrelationIdFilter.idFor("req:7f.a_b-c")).isEqualTo("req:7f.a_b-c");
+	}
+
+}
