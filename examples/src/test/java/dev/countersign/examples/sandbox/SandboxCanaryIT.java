@@ -98,11 +98,11 @@ class SandboxCanaryIT {
 			assertThat(scrape.statusCode()).isEqualTo(200);
 			String metrics = scrape.body();
 			assertThat(metrics).containsPattern(
-					"countersign_tool_calls_total\\{decision=\"unknown\",outcome=\"success\",tool=\"github_get_issue\"} [1-9]")
+					"countersign_tool_calls_total\\{decision=\"pass_through\",outcome=\"success\",tool=\"github_get_issue\"} [1-9]")
 				.containsPattern(
-						"countersign_tool_calls_total\\{decision=\"unknown\",outcome=\"error\",tool=\"github_get_issue\"} [1-9]")
+						"countersign_tool_calls_total\\{decision=\"pass_through\",outcome=\"error\",tool=\"github_get_issue\"} [1-9]")
 				.containsPattern(
-						"countersign_tool_calls_total\\{decision=\"unknown\",outcome=\"pending_approval\",tool=\"github_create_issue\"} 1")
+						"countersign_tool_calls_total\\{decision=\"batch\",outcome=\"pending_approval\",tool=\"github_create_issue\"} 1")
 				.containsPattern("countersign_vault_exchanges_total\\{connection=\"github\",outcome=\"success\"} [1-9]")
 				.containsPattern("countersign_ciba_polls_total\\{outcome=\"approved\"} 1")
 				.containsPattern("countersign_approval_latency_seconds_count\\{outcome=\"approved\"} 1")

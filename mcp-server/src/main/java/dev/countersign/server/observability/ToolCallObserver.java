@@ -27,8 +27,8 @@ import dev.countersign.server.auth.Caller;
  * specifications the registry builds, so handlers need not know of it.
  *
  * <p>
- * The decision is {@value CountersignMetrics#UNKNOWN} unless the handler reports it, with
- * one line inside its chain:
+ * The decision is {@value CountersignMetrics#UNKNOWN} unless the call path reports it
+ * ({@code PolicyGate} does, for reads and writes), with one line inside its chain:
  *
  * <pre>{@code
  * return ToolCallObserver.noteDecision("batch").then(queue(call));

@@ -18,6 +18,7 @@ import dev.countersign.policy.trust.TrustView;
 import dev.countersign.server.approval.AutoRunner;
 import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.auth.Caller;
+import dev.countersign.server.observability.ToolCallObserver;
 import dev.countersign.server.tool.ToolCall;
 import dev.countersign.server.tool.ToolFailure;
 import dev.countersign.server.tool.ToolPolicy;
@@ -87,11 +88,13 @@ public final class PolicyGate implements ToolPolicy {
 				Decision decision = this.engine
 					.decideRead(new ReadContext(caller.user(), caller.email(), caller.agent(), call.tool().descriptor(),
 							call.arguments().values(), stored.getT1().rules(), stored.getT2().settings()));
+				Mono<Void> noted = ToolCallObserver.noteDecision(decision.kind());
 				if (decision instanceof Decision.Deny deny) {
-					return this.audit.decision(caller.user(), caller.agent(), call.tool().name(), deny, null)
+					return noted
+						.then(this.audit.decision(caller.user(), caller.agent(), call.tool().name(), deny, null))
 						.then(Mono.error(new ToolFailure(ToolPolicy.refused(call.tool().name(), deny))));
 				}
-				return Mono.empty();
+				return noted;
 			});
 		});
 	}
@@ -102,7 +105,8 @@ public final class PolicyGate implements ToolPolicy {
 		return Mono.zip(this.rules.find(caller.user()), this.routing.find(caller.user()), trusted(caller))
 			.map((stored) -> this.engine.decideWrite(new WriteContext(caller.user(), caller.email(), caller.agent(),
 					request.tool(), request.risk(), request.arguments(), request.confidence(),
-					stored.getT3().effectiveLevel(), stored.getT1().rules(), stored.getT2().settings())));
+					stored.getT3().effectiveLevel(), stored.getT1().rules(), stored.getT2().settings())))
+			.flatMap((decision) -> ToolCallObserver.noteDecision(decision.kind()).thenReturn(decision));
 	}
 
 	@Override
