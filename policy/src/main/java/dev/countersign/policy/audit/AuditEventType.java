@@ -55,6 +55,23 @@ public enum AuditEventType {
 	READ,
 
 	/** A setting (rule, routing, trust) was changed or a change was requested. */
-	SETTING_CHANGED
+	SETTING_CHANGED,
+
+	/**
+	 * The user edited the arguments of a {@code PENDING} action (re-frozen, re-digested).
+	 */
+	EDITED,
+
+	/** A change that loosens governance was requested and waits for the phone. */
+	CHANGE_REQUESTED,
+
+	/** A change that loosens governance was approved on the phone and applied. */
+	CHANGE_APPLIED,
+
+	/**
+	 * A change that loosens governance was denied, expired, or failed and was not
+	 * applied.
+	 */
+	CHANGE_REFUSED
 
 }
