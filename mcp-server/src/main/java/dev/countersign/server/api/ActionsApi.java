@@ -166,6 +166,10 @@ class ActionsApi {
 			catch (IllegalArgumentException ex) {
 				return Mono.error(ApiException.badField("arguments", "they cannot be frozen: " + ex.getMessage()));
 			}
+			if (edited.arguments().equals(action.arguments())) {
+				// nothing changes: no new digest, nothing to record
+				return Mono.just(json(action));
+			}
 			return this.actions
 				.transition(action.user(), action.id(), ActionStatus.PENDING, action.version(),
 						(current) -> current.edited(edited.arguments(), edited.updatedAt()))

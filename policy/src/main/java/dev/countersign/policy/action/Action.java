@@ -225,8 +225,8 @@ public record Action(String id, String user, String agent, String tool, String c
 
 	/**
 	 * The one change of frozen fields a store accepts: a {@code PENDING} action stays
-	 * {@code PENDING} with other arguments and the digest of its new fields, everything
-	 * else fixed at freezing unchanged ({@link #edited(Map, Instant)}).
+	 * {@code PENDING} with other (different) arguments and the digest of its new fields,
+	 * everything else fixed at freezing unchanged ({@link #edited(Map, Instant)}).
 	 */
 	private boolean isEdit(Action next) {
 		return this.status == ActionStatus.PENDING && next.status == ActionStatus.PENDING && next.batchId == null
@@ -235,7 +235,8 @@ public record Action(String id, String user, String agent, String tool, String c
 				&& this.destructive == next.destructive && Objects.equals(this.confidence, next.confidence)
 				&& this.lowConfidence == next.lowConfidence && this.reviewNow == next.reviewNow
 				&& this.preconditions.equals(next.preconditions) && this.createdAt.equals(next.createdAt)
-				&& this.approveBy.equals(next.approveBy) && next.digestMatches();
+				&& this.approveBy.equals(next.approveBy) && !this.arguments.equals(next.arguments)
+				&& next.digestMatches();
 	}
 
 }
