@@ -78,7 +78,7 @@ public final class RedisActionStore implements ActionStore {
 			""");
 
 	// KEYS: action, old status set, new status set, live key, agent-live set,
-	// batch-actions set
+	// batch-actions set, the live key of the new digest (an edit re-digests)
 	// ARGV: expected status, expected version, json, new status, new version, id,
 	// was live (1/0), is live (1/0), in a batch (1/0), ttl seconds (0: none)
 	private static final RedisScript TRANSITION = new RedisScript("""
@@ -99,6 +99,11 @@ public final class RedisActionStore implements ActionStore {
 			elseif ARGV[7] == '0' and ARGV[8] == '1' then
 			  redis.call('SET', KEYS[4], ARGV[6])
 			  redis.call('SADD', KEYS[5], ARGV[6])
+			elseif ARGV[7] == '1' and KEYS[4] ~= KEYS[7] then
+			  if redis.call('GET', KEYS[4]) == ARGV[6] then
+			    redis.call('DEL', KEYS[4])
+			  end
+			  redis.call('SET', KEYS[7], ARGV[6])
 			end
 			if ARGV[9] == '1' then
 			  redis.call('SADD', KEYS[6], ARGV[6])
@@ -237,7 +242,8 @@ public final class RedisActionStore implements ActionStore {
 		boolean newBatch = batchId != null && !batchId.equals(current.batchId());
 		String[] scriptKeys = { keys.action(current.id()), keys.actions(current.status().name()),
 				keys.actions(next.status().name()), keys.live(current.agent(), current.digest()),
-				keys.agentLive(current.agent()), keys.batchActions(newBatch ? batchId : "") };
+				keys.agentLive(current.agent()), keys.batchActions(newBatch ? batchId : ""),
+				keys.live(next.agent(), next.digest()) };
 		return TRANSITION.run(this.commands, scriptKeys, current.status().name(), Long.toString(current.version()),
 				this.codec.write(next), next.status().name(), Long.toString(next.version()), current.id(),
 				flag(current.status().live()), flag(next.status().live()), flag(newBatch),

@@ -95,6 +95,11 @@ class SandboxConfiguration {
 			.build();
 	}
 
+	@Bean
+	RouterFunction<ServerResponse> sandboxSettingsRoutes(EmulatedTenant tenant, SandboxProperties sandbox) {
+		return new SandboxSettings(tenant, sandbox.effectiveConsoleClient()).routes();
+	}
+
 	private interface Minter {
 
 		String mint(String user, String scope);

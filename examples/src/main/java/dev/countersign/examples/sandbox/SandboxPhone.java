@@ -86,6 +86,8 @@ final class SandboxPhone {
 		String list = user.map((name) -> "?user=" + name).orElse("");
 		String html = PAGE.replace("{{list-url}}", escape(PATH + "/list" + list))
 			.replace("{{api}}", escape(PATH + "/requests/"))
+			.replace("{{settings-url}}",
+					escape(SandboxSettings.PATH + "?user=" + user.orElse(SandboxUsers.DEFAULT_USER)))
 			.replace("{{requests}}", cards(user.orElse(null)));
 		return html(html);
 	}
@@ -269,7 +271,7 @@ final class SandboxPhone {
 			</style>
 			</head>
 			<body>
-			<header>Countersign &mdash; approvals (sandbox)</header>
+			<header>Countersign &mdash; approvals (sandbox) <a href="{{settings-url}}">settings</a></header>
 			<main id="requests" data-list="{{list-url}}" data-api="{{api}}">{{requests}}</main>
 			<script>
 			(function () {

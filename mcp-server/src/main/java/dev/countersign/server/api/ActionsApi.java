@@ -2,10 +2,12 @@ package dev.countersign.server.api;
 
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -31,6 +34,7 @@ import dev.countersign.policy.approval.SubmitRequest;
 import dev.countersign.policy.approval.TooManyPendingActionsException;
 import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.auth.Caller;
+import dev.countersign.server.change.SettingsAudit;
 import dev.countersign.server.tool.ToolCatalog;
 import dev.countersign.server.tool.ToolDefinition;
 import dev.countersign.server.tool.governance.GovernanceTools;
@@ -42,6 +46,12 @@ import dev.countersign.server.tool.governance.GovernanceTools;
  * <li>{@code GET /api/v1/actions[?status=unknown,expired&limit=50]}: the caller's actions
  * of every agent, newest first;</li>
  * <li>{@code GET /api/v1/actions/{id}};</li>
+ * <li>{@code PATCH /api/v1/actions/{id}} with {@code {"arguments":{…}}}: edits a
+ * {@code PENDING} action. The arguments sent are merged into the frozen ones; only
+ * arguments the action already has may be sent, each with the JSON type it had. The
+ * merged arguments are re-frozen and re-digested ({@code ActionDigest.of}) and stored by
+ * compare-and-set, audited as EDITED (actor: the user). A {@code BATCHED} action is 409:
+ * its batch is signed; cancel it and ask again instead;</li>
  * <li>{@code POST /api/v1/actions/{id}/cancel}: a {@code PENDING} or {@code BATCHED} one
  * (a tightening: no approval needed);</li>
  * <li>{@code POST /api/v1/actions/{id}/resolve} with
@@ -77,7 +87,11 @@ class ActionsApi {
 
 	private final Clock clock;
 
-	ActionsApi(ActionStore actions, ActionFreezer freezer, ToolCatalog catalog, ApprovalAudit audit, Clock clock) {
+	private final SettingsAudit settingsAudit;
+
+	ActionsApi(ActionStore actions, ActionFreezer freezer, ToolCatalog catalog, ApprovalAudit audit, Clock clock,
+			SettingsAudit settingsAudit) {
+		this.settingsAudit = settingsAudit;
 		this.actions = actions;
 		this.freezer = freezer;
 		this.catalog = catalog;
@@ -107,6 +121,82 @@ class ActionsApi {
 	@GetMapping("/{id}")
 	Mono<Map<String, Object>> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
 		return own(caller, id).map(ActionsApi::json);
+	}
+
+	@PatchMapping("/{id}")
+	Mono<Map<String, Object>> edit(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+			@RequestBody(required = false) @Nullable String body) {
+		JsonNode request = ApiJson.object(body, Set.of("arguments"));
+		JsonNode edits = request.get("arguments");
+		if (edits == null || !edits.isObject() || edits.isEmpty()) {
+			throw ApiException.badField("arguments", "it must be a non-empty JSON object of the arguments to change");
+		}
+		return own(caller, id).flatMap((action) -> {
+			if (action.status() == ActionStatus.BATCHED) {
+				return Mono.error(ApiException.conflict("Action " + id
+						+ " is batched: its batch is signed for the phone. Cancel it and ask for the write again instead."));
+			}
+			if (action.status() != ActionStatus.PENDING) {
+				return Mono.error(ApiException.conflict("Action " + id + " is "
+						+ GovernanceTools.wireStatus(action.status()) + "; only a pending action can be edited."));
+			}
+			Map<String, @Nullable Object> merged = new LinkedHashMap<>(action.arguments());
+			List<String> names = new ArrayList<>();
+			for (Map.Entry<String, JsonNode> entry : edits.properties()) {
+				String name = entry.getKey();
+				String field = "arguments." + name;
+				if (!action.arguments().containsKey(name)) {
+					return Mono.error(ApiException.badField(field,
+							"the action has no such argument; only its own arguments can be edited: "
+									+ action.arguments().keySet()));
+				}
+				Object value = ApiJson.plain(entry.getValue());
+				String was = jsonType(action.arguments().get(name));
+				String now = jsonType(value);
+				if (!was.equals(now)) {
+					return Mono.error(ApiException.badField(field, "it must stay a " + was + ", but was a " + now));
+				}
+				merged.put(name, value);
+				names.add(name);
+			}
+			Action edited;
+			try {
+				edited = action.edited(merged, this.clock.instant());
+			}
+			catch (IllegalArgumentException ex) {
+				return Mono.error(ApiException.badField("arguments", "they cannot be frozen: " + ex.getMessage()));
+			}
+			if (edited.arguments().equals(action.arguments())) {
+				// nothing changes: no new digest, nothing to record
+				return Mono.just(json(action));
+			}
+			return this.actions
+				.transition(action.user(), action.id(), ActionStatus.PENDING, action.version(),
+						(current) -> current.edited(edited.arguments(), edited.updatedAt()))
+				.switchIfEmpty(Mono.error(() -> ApiException
+					.conflict("Action " + id + " changed meanwhile; get it again to see where it stands.")))
+				.flatMap((stored) -> this.settingsAudit.edited(action, stored, names).thenReturn(stored))
+				.map(ActionsApi::json);
+		});
+	}
+
+	private static String jsonType(@Nullable Object value) {
+		if (value == null) {
+			return "null";
+		}
+		if (value instanceof String) {
+			return "string";
+		}
+		if (value instanceof Boolean) {
+			return "boolean";
+		}
+		if (value instanceof Number) {
+			return "number";
+		}
+		if (value instanceof List<?>) {
+			return "array";
+		}
+		return "object";
 	}
 
 	@PostMapping("/{id}/cancel")

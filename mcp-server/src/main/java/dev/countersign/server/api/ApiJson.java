@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Strict reading of config API request bodies: a JSON object whose fields are all known.
@@ -26,6 +27,22 @@ final class ApiJson {
 	 * @throws ApiException naming the problem
 	 */
 	static JsonNode object(@Nullable String body, Set<String> allowed) {
+		ObjectNode tree = tree(body);
+		for (String name : tree.propertyNames()) {
+			if (!allowed.contains(name)) {
+				throw ApiException.badField(name, "unknown field; allowed are " + allowed);
+			}
+		}
+		return tree;
+	}
+
+	/**
+	 * Reads a body that must be a JSON object; its fields are checked by the caller.
+	 * @param body the body, or null when none was sent
+	 * @return the object
+	 * @throws ApiException naming the problem
+	 */
+	static ObjectNode tree(@Nullable String body) {
 		if (body == null || body.isBlank()) {
 			throw ApiException.badField("body", "a JSON object is required");
 		}
@@ -39,15 +56,37 @@ final class ApiJson {
 					: "";
 			throw ApiException.badField("body", "it is not valid JSON" + where);
 		}
-		if (tree == null || !tree.isObject()) {
+		if (!(tree instanceof ObjectNode object)) {
 			throw ApiException.badField("body", "it must be a JSON object");
 		}
-		for (String name : tree.propertyNames()) {
-			if (!allowed.contains(name)) {
-				throw ApiException.badField(name, "unknown field; allowed are " + allowed);
-			}
-		}
-		return tree;
+		return object;
+	}
+
+	/**
+	 * A JSON value as a plain Java tree (maps, lists, strings, numbers, booleans, null).
+	 * @param node the value
+	 * @return the tree
+	 */
+	static @Nullable Object plain(JsonNode node) {
+		return JSON.treeToValue(node, Object.class);
+	}
+
+	/**
+	 * Writes a plain Java tree as a JSON node.
+	 * @param value the tree
+	 * @return the node
+	 */
+	static JsonNode node(@Nullable Object value) {
+		return JSON.valueToTree(value);
+	}
+
+	/**
+	 * Reads JSON text the server wrote itself.
+	 * @param text the JSON
+	 * @return the node
+	 */
+	static JsonNode parse(String text) {
+		return JSON.readTree(text);
 	}
 
 	/**

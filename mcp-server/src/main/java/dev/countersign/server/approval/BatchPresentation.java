@@ -60,6 +60,17 @@ public final class BatchPresentation {
 	}
 
 	/**
+	 * A binding message through the same profile as batches' (sanitised, then truncated,
+	 * the code kept): for the approval of a settings change.
+	 * @param summary what is asked, e.g. {@code Countersign: loosen routing}
+	 * @param code the short code with its {@code #}
+	 * @return a message the profile accepts
+	 */
+	public String compose(String summary, String code) {
+		return this.profile.compose(summary, code);
+	}
+
+	/**
 	 * The authorization details: exactly one object (Guardian displays one) whose
 	 * {@code properties} list each action on a line, low-confidence actions flagged, a
 	 * batch of more than {@link Batch#LISTED} listing the first eight and "+N more".

@@ -1,6 +1,7 @@
 package dev.countersign.policy.action;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -171,6 +172,26 @@ public record Action(String id, String user, String agent, String tool, String c
 	}
 
 	/**
+	 * This {@code PENDING} action with arguments the user edited (DESIGN §7, {@code PATCH
+	 * /api/v1/actions/{id}}): re-frozen and re-digested, still {@code PENDING}.
+	 * @param newArguments the complete new arguments (a JSON object)
+	 * @param at when it was edited
+	 * @return the changed copy, whose digest matches its fields
+	 * @throws IllegalStateException when the action is not {@code PENDING}
+	 */
+	public Action edited(Map<String, ? extends @Nullable Object> newArguments, Instant at) {
+		if (this.status != ActionStatus.PENDING) {
+			throw new IllegalStateException(
+					"Action " + this.id + " is " + this.status + "; only a PENDING action can be edited");
+		}
+		Map<String, @Nullable Object> frozen = CanonicalJson.freeze(new LinkedHashMap<>(newArguments));
+		String newDigest = ActionDigest.of(this.tool, frozen, this.preconditions, this.user, this.agent);
+		return new Action(this.id, this.user, this.agent, this.tool, this.connection, this.risk, this.destructive,
+				this.confidence, this.lowConfidence, this.reviewNow, frozen, this.preconditions, newDigest, this.status,
+				this.batchId, this.createdAt, this.approveBy, at, this.version, this.reason, this.result);
+	}
+
+	/**
 	 * Checks that {@code next} may replace this action in a store: its status is a legal
 	 * move from this one ({@link ActionStatus#canMoveTo(ActionStatus)}) and every field
 	 * fixed at freezing is unchanged. Store implementations call this inside their
@@ -181,6 +202,9 @@ public record Action(String id, String user, String agent, String tool, String c
 	 */
 	public Action requireLegalSuccessor(Action next) {
 		Objects.requireNonNull(next, "next must not be null");
+		if (isEdit(next)) {
+			return next;
+		}
 		if (!this.status.canMoveTo(next.status)) {
 			throw new IllegalStateException(
 					"Action " + this.id + " cannot move from " + this.status + " to " + next.status);
@@ -197,6 +221,22 @@ public record Action(String id, String user, String agent, String tool, String c
 					+ " must keep the fields fixed when it was frozen; only status, a first batchId, updatedAt, reason and result change");
 		}
 		return next;
+	}
+
+	/**
+	 * The one change of frozen fields a store accepts: a {@code PENDING} action stays
+	 * {@code PENDING} with other (different) arguments and the digest of its new fields,
+	 * everything else fixed at freezing unchanged ({@link #edited(Map, Instant)}).
+	 */
+	private boolean isEdit(Action next) {
+		return this.status == ActionStatus.PENDING && next.status == ActionStatus.PENDING && next.batchId == null
+				&& this.id.equals(next.id) && this.user.equals(next.user) && this.agent.equals(next.agent)
+				&& this.tool.equals(next.tool) && this.connection.equals(next.connection) && this.risk == next.risk
+				&& this.destructive == next.destructive && Objects.equals(this.confidence, next.confidence)
+				&& this.lowConfidence == next.lowConfidence && this.reviewNow == next.reviewNow
+				&& this.preconditions.equals(next.preconditions) && this.createdAt.equals(next.createdAt)
+				&& this.approveBy.equals(next.approveBy) && !this.arguments.equals(next.arguments)
+				&& next.digestMatches();
 	}
 
 }

@@ -68,6 +68,23 @@ public enum AuditEventType {
 	REFRESH_TOKEN_STORED,
 
 	/** The user's stored refresh token was forgotten. */
-	REFRESH_TOKEN_FORGOTTEN
+	REFRESH_TOKEN_FORGOTTEN,
+
+	/**
+	 * The user edited the arguments of a {@code PENDING} action (re-frozen, re-digested).
+	 */
+	EDITED,
+
+	/** A change that loosens governance was requested and waits for the phone. */
+	CHANGE_REQUESTED,
+
+	/** A change that loosens governance was approved on the phone and applied. */
+	CHANGE_APPLIED,
+
+	/**
+	 * A change that loosens governance was denied, expired, or failed and was not
+	 * applied.
+	 */
+	CHANGE_REFUSED
 
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Where a pending change stands. The wire name is lower snake case
- * ({@code pending_approval}). Only {@code PENDING_APPROVAL} may move, to one of the three
+ * ({@code pending_approval}). Only {@code PENDING_APPROVAL} may move, to one of the four
  * others (or to itself, to record the CIBA {@code auth_req_id}).
  */
 public enum ChangeStatus {
@@ -21,7 +21,14 @@ public enum ChangeStatus {
 	DENIED,
 
 	/** Not approved in time. */
-	EXPIRED;
+	EXPIRED,
+
+	/**
+	 * Approved (or being asked for) but not applied: the settings it was based on moved
+	 * meanwhile, or the approval could not be requested or checked. The change's
+	 * {@code reason} says which.
+	 */
+	FAILED;
 
 	/**
 	 * The wire name.
@@ -33,7 +40,7 @@ public enum ChangeStatus {
 
 	/**
 	 * Whether the change is decided.
-	 * @return true for {@code APPLIED}, {@code DENIED}, {@code EXPIRED}
+	 * @return true for {@code APPLIED}, {@code DENIED}, {@code EXPIRED}, {@code FAILED}
 	 */
 	public boolean terminal() {
 		return this != PENDING_APPROVAL;

@@ -27,9 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @param decidedAt when it left {@code PENDING_APPROVAL}, or {@code null}
  * @param authReqId the CIBA request asking the user, once sent, or {@code null}
  * @param version incremented by every stored change; transitions compare and set it
+ * @param reason why a decided change was not applied ({@code FAILED}, {@code DENIED},
+ * {@code EXPIRED}), one sentence; otherwise {@code null}
  */
 public record PendingChange(String changeId, String user, ChangeKind kind, @Nullable String target, String document,
-		ChangeStatus status, Instant createdAt, @Nullable Instant decidedAt, @Nullable String authReqId, long version) {
+		ChangeStatus status, Instant createdAt, @Nullable Instant decidedAt, @Nullable String authReqId, long version,
+		@Nullable String reason) {
 
 	/** The prefix of change ids. */
 	public static final String ID_PREFIX = "chg_";
@@ -48,6 +51,25 @@ public record PendingChange(String changeId, String user, ChangeKind kind, @Null
 		if (version < 0) {
 			throw new IllegalArgumentException("version must not be negative, but was " + version);
 		}
+	}
+
+	/**
+	 * A change without a reason.
+	 * @param changeId the change id
+	 * @param user the user
+	 * @param kind what it does
+	 * @param target what it is about, or {@code null}
+	 * @param document the requested document as JSON text
+	 * @param status where it stands
+	 * @param createdAt when it was requested
+	 * @param decidedAt when it was decided, or {@code null}
+	 * @param authReqId the CIBA request, or {@code null}
+	 * @param version the version
+	 */
+	public PendingChange(String changeId, String user, ChangeKind kind, @Nullable String target, String document,
+			ChangeStatus status, Instant createdAt, @Nullable Instant decidedAt, @Nullable String authReqId,
+			long version) {
+		this(changeId, user, kind, target, document, status, createdAt, decidedAt, authReqId, version, null);
 	}
 
 	/**
@@ -79,7 +101,7 @@ public record PendingChange(String changeId, String user, ChangeKind kind, @Null
 					+ this.status + ((this.authReqId != null) ? " and already has one" : ""));
 		}
 		return new PendingChange(this.changeId, this.user, this.kind, this.target, this.document, this.status,
-				this.createdAt, null, id, this.version);
+				this.createdAt, null, id, this.version, this.reason);
 	}
 
 	/**
@@ -97,7 +119,22 @@ public record PendingChange(String changeId, String user, ChangeKind kind, @Null
 					"change " + this.changeId + " cannot move from " + this.status + " to " + next);
 		}
 		return new PendingChange(this.changeId, this.user, this.kind, this.target, this.document, next, this.createdAt,
-				at, this.authReqId, this.version);
+				at, this.authReqId, this.version, this.reason);
+	}
+
+	/**
+	 * This change decided, with the reason it was not applied.
+	 * @param next {@code DENIED}, {@code EXPIRED} or {@code FAILED}
+	 * @param at when
+	 * @param why one sentence; never a token
+	 * @return the changed copy
+	 * @throws IllegalStateException when the move is not allowed
+	 */
+	public PendingChange decide(ChangeStatus next, Instant at, String why) {
+		PendingChange decided = decide(next, at);
+		return new PendingChange(decided.changeId, decided.user, decided.kind, decided.target, decided.document,
+				decided.status, decided.createdAt, decided.decidedAt, decided.authReqId, decided.version,
+				Objects.requireNonNull(why, "why must not be null"));
 	}
 
 	/**
@@ -107,7 +144,7 @@ public record PendingChange(String changeId, String user, ChangeKind kind, @Null
 	 */
 	public PendingChange withVersion(long newVersion) {
 		return new PendingChange(this.changeId, this.user, this.kind, this.target, this.document, this.status,
-				this.createdAt, this.decidedAt, this.authReqId, newVersion);
+				this.createdAt, this.decidedAt, this.authReqId, newVersion, this.reason);
 	}
 
 	/**

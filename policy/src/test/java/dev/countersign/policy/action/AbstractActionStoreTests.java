@@ -126,6 +126,22 @@ public abstract class AbstractActionStoreTests {
 	}
 
 	@Test
+	void findLiveAfterAnEditFindsTheNewDigestOnly() {
+		Action pending = insert(TestActions.action().argument("note", "before edit").build());
+		Action edited = this.store
+			.transition(TestActions.USER, pending.id(), ActionStatus.PENDING, pending.version(),
+					(current) -> current.edited(Map.of("deal_id", "D-1001", "note", "after edit"), T0.plusSeconds(5)))
+			.block();
+		assertThat(edited).isNotNull();
+		assertThat(edited.digest()).isNotEqualTo(pending.digest());
+		StepVerifier.create(this.store.findLive(TestActions.USER, TestActions.AGENT, pending.digest()))
+			.verifyComplete();
+		StepVerifier.create(this.store.findLive(TestActions.USER, TestActions.AGENT, edited.digest()))
+			.expectNext(edited)
+			.verifyComplete();
+	}
+
+	@Test
 	void findByUserWhenStatusesThenOnlyThoseOldestFirst() {
 		Action later = insert(TestActions.action().createdAt(T0.plusSeconds(20)).build());
 		Action earlier = insert(TestActions.action().createdAt(T0.plusSeconds(10)).build());

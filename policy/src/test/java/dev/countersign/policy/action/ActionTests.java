@@ -83,6 +83,31 @@ class ActionTests {
 	}
 
 	@Test
+	void editedWhenPendingThenReDigestedAndAcceptedAsSuccessor() {
+		Action action = TestActions.action().argument("amount", 100L).build();
+		Map<String, Object> arguments = new java.util.LinkedHashMap<>(action.arguments());
+		arguments.put("amount", 250L);
+		Action edited = action.edited(arguments, Instant.EPOCH);
+		assertThat(edited.digest()).isNotEqualTo(action.digest());
+		assertThat(edited.digestMatches()).isTrue();
+		assertThat(action.requireLegalSuccessor(edited)).isSameAs(edited);
+	}
+
+	@Test
+	void editedWhenDigestForgedOrNotPendingThenRefused() {
+		Action action = TestActions.action().argument("amount", 100L).build();
+		Action forged = TestActions.action()
+			.id(action.id())
+			.argument("note", action.arguments().get("note"))
+			.argument("amount", 999L)
+			.digest(action.digest())
+			.build();
+		assertThatIllegalStateException().isThrownBy(() -> action.requireLegalSuccessor(forged));
+		Action batched = action.batched("bat_1", Instant.EPOCH);
+		assertThatIllegalStateException().isThrownBy(() -> batched.edited(action.arguments(), Instant.EPOCH));
+	}
+
+	@Test
 	void digestMatchesWhenFieldsChangedThenFalse() {
 		assertThat(TestActions.action().build().digestMatches()).isTrue();
 		assertThat(TestActions.action().digest("0".repeat(64)).build().digestMatches()).isFalse();

@@ -80,9 +80,10 @@ public abstract class AbstractChangeStoreTests {
 		assertThat(asked.authReqId()).isEqualTo("areq-1");
 		PendingChange applied = this.store
 			.transition(USER, "chg_1", ChangeStatus.PENDING_APPROVAL, 1,
-					(current) -> current.decide(ChangeStatus.APPLIED, T0.plusSeconds(30)))
+					(current) -> current.decide(ChangeStatus.APPLIED, T0.plusSeconds(30), "approved on the phone"))
 			.block();
 		assertThat(applied.status()).isEqualTo(ChangeStatus.APPLIED);
+		assertThat(applied.reason()).isEqualTo("approved on the phone");
 		assertThat(applied.decidedAt()).isEqualTo(T0.plusSeconds(30));
 		assertThat(applied.authReqId()).isEqualTo("areq-1");
 		assertThat(applied.version()).isEqualTo(2);

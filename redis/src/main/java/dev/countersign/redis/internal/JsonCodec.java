@@ -450,6 +450,7 @@ public final class JsonCodec {
 		json.put("decidedAt", (change.decidedAt() != null) ? change.decidedAt().toString() : null);
 		json.put("authReqId", change.authReqId());
 		json.put("version", change.version());
+		json.put("reason", change.reason());
 		return writeJson(json);
 	}
 
@@ -466,7 +467,7 @@ public final class JsonCodec {
 					ChangeKind.valueOf(string(json, "kind")), (String) json.get("target"), string(json, "document"),
 					ChangeStatus.valueOf(string(json, "status")), instant(json, "createdAt"),
 					(json.get("decidedAt") != null) ? instant(json, "decidedAt") : null, (String) json.get("authReqId"),
-					number(json, "version"));
+					number(json, "version"), (String) json.get("reason"));
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalStateException("Stored change is not readable", ex);
