@@ -85,8 +85,8 @@ class ConfigApiIT {
 	@LocalServerPort
 	int port;
 
-	@Autowired
-	FakeChannel phone;
+	/** The phone behind the channel bean (which the server wraps to meter it). */
+	final FakeChannel phone = FakePhone.PHONE;
 
 	@Autowired
 	RoutingStore routing;
@@ -599,10 +599,12 @@ class ConfigApiIT {
 	@TestConfiguration(proxyBeanMethods = false)
 	static class FakePhone {
 
+		static final FakeChannel PHONE = new FakeChannel();
+
 		@Bean
 		@Primary
-		FakeChannel fakeApprovalChannel() {
-			return new FakeChannel();
+		ApprovalChannel fakeApprovalChannel() {
+			return PHONE;
 		}
 
 	}
