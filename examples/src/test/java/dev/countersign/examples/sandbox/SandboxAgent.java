@@ -26,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class SandboxAgent implements AutoCloseable {
 
+	/** The client id every agent of these tests signs in with. */
+	static final String AGENT = "writer-agent";
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final List<String> FINAL = List.of("succeeded", "failed", "unknown", "denied", "expired",
@@ -47,7 +50,7 @@ final class SandboxAgent implements AutoCloseable {
 			.sync(HttpClientStreamableHttpTransport.builder(sandbox.baseUrl())
 				.endpoint("/mcp")
 				.requestBuilder(HttpRequest.newBuilder()
-					.header("Authorization", "Bearer " + sandbox.agentToken("agent=writer-agent&user=" + user)))
+					.header("Authorization", "Bearer " + sandbox.agentToken("agent=" + AGENT + "&user=" + user)))
 				.build())
 			.requestTimeout(Duration.ofSeconds(60))
 			.progressConsumer(progress)

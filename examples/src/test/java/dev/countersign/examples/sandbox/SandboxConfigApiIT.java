@@ -5,6 +5,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,42 @@ class SandboxConfigApiIT {
 		awaitStatus(user, denied, "denied");
 		Phone.pause(Duration.ofSeconds(1));
 		assertThat(autoApproveAt(user)).isEqualTo(0.7);
+	}
+
+	@Test
+	void pinningAnAgentAtL1LetsItsLowWritesRunAtOnceOnlyAfterThePhoneApproves() throws Exception {
+		String user = "cfgtrust";
+		try (SandboxAgent agent = SandboxAgent.connect(sandbox, user)) {
+			JsonNode first = agent.call("calendar_create_event", lowWrite("Before any pin"));
+			assertThat(first.get("decision").asString()).isEqualTo("batch");
+			assertThat(api(user, "POST", "/api/v1/batches/flush", null).statusCode()).isEqualTo(200);
+			phone.awaitAndDecide(user, "deny");
+			assertThat(agent.awaitFinal(first.get("action_id").asString(), Duration.ofSeconds(40))).isEqualTo("denied");
+
+			HttpResponse<String> pin = api(user, "PATCH", "/api/v1/agents/" + SandboxAgent.AGENT,
+					"{\"pinned_level\":\"L1\"}");
+			assertThat(pin.statusCode()).as(pin.body()).isEqualTo(202);
+			String change = JSON.readTree(pin.body()).get("change_id").asString();
+			JsonNode push = phone.awaitRequest(user);
+
+			// not before the phone: the same kind of write still waits
+			JsonNode waiting = agent.call("calendar_create_event", lowWrite("While the pin waits"));
+			assertThat(waiting.get("status").asString()).isEqualTo("pending_approval");
+			assertThat(waiting.get("decision").asString()).isEqualTo("batch");
+			agent.call("cancel_action", Map.of("action_id", waiting.get("action_id").asString()));
+
+			phone.decide(push.get("auth_req_id").asString(), "approve");
+			awaitStatus(user, change, "applied");
+			JsonNode ran = agent.call("calendar_create_event", lowWrite("After the pin"));
+			assertThat(ran.get("status").asString()).as(ran.toString()).isEqualTo("succeeded");
+			assertThat(ran.get("decision").asString()).isEqualTo("auto_approve");
+			assertThat(phone.requests(user)).isEmpty();
+		}
+	}
+
+	private static Map<String, Object> lowWrite(String summary) {
+		return Map.of("summary", summary, "start", "2026-12-03T15:00:00Z", "end", "2026-12-03T15:30:00Z", "confidence",
+				0.9);
 	}
 
 	@Test
