@@ -22,8 +22,7 @@ import dev.countersign.policy.action.TestActions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -36,34 +35,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisActionStoreTests extends AbstractActionStoreTests {
 
-	private static RedisServer server;
-
-	private static RedisClient client;
-
-	private static StatefulRedisConnection<String, String> connection;
-
-	@BeforeAll
-	static void startRedis() {
-		server = RedisServer.start();
-		client = RedisClient.create(server.uri());
-		connection = client.connect();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		connection.close();
-		client.shutdown();
-		server.close();
-	}
+	@RegisterExtension
+	static final RedisConnection redis = new RedisConnection();
 
 	@Override
 	protected ActionStore createStore() {
-		connection.sync().flushdb();
-		return new RedisActionStore(connection);
+		redis.connection().sync().flushdb();
+		return new RedisActionStore(redis.connection());
 	}
 
 	private RedisCommands<String, String> redis() {
-		return connection.sync();
+		return redis.connection().sync();
 	}
 
 	@Test
@@ -94,7 +76,7 @@ class RedisActionStoreTests extends AbstractActionStoreTests {
 
 	@Test
 	void transitionWhenTwoReplicasRaceThenExactlyOneWinsEachTime() throws Exception {
-		RedisClient otherClient = RedisClient.create(server.uri());
+		RedisClient otherClient = RedisClient.create(redis.server().uri());
 		try (StatefulRedisConnection<String, String> other = otherClient.connect()) {
 			List<ActionStore> replicas = List.of(store(), new RedisActionStore(other));
 			ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -157,7 +139,7 @@ class RedisActionStoreTests extends AbstractActionStoreTests {
 
 	@Test
 	void transitionToTerminalThenExpiresAndLiveDoesNot() {
-		ActionStore store = new RedisActionStore(connection, new RedisStoreOptions(Duration.ofHours(1),
+		ActionStore store = new RedisActionStore(redis.connection(), new RedisStoreOptions(Duration.ofHours(1),
 				RedisStoreOptions.DEFAULT_CLOSED_BATCH_TTL, RedisStoreOptions.DEFAULT_DECIDED_CHANGE_TTL));
 		Action live = store.insert(TestActions.action().build()).block();
 		Action done = store.insert(TestActions.action().build()).block();

@@ -10,10 +10,7 @@ import dev.countersign.policy.approval.Batch;
 import dev.countersign.policy.approval.BatchStatus;
 import dev.countersign.policy.approval.BatchStore;
 import dev.countersign.policy.approval.TestBatches;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -25,35 +22,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisBatchStoreTests extends AbstractBatchStoreTests {
 
-	private static RedisServer server;
-
-	private static RedisClient client;
-
-	private static StatefulRedisConnection<String, String> connection;
-
-	@BeforeAll
-	static void startRedis() {
-		server = RedisServer.start();
-		client = RedisClient.create(server.uri());
-		connection = client.connect();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		connection.close();
-		client.shutdown();
-		server.close();
-	}
+	@RegisterExtension
+	static final RedisConnection redis = new RedisConnection();
 
 	@Override
 	protected BatchStore createStore() {
-		connection.sync().flushdb();
-		return new RedisBatchStore(connection);
+		redis.connection().sync().flushdb();
+		return new RedisBatchStore(redis.connection());
 	}
 
 	@Test
 	void transitionToClosedThenExpiresAndOpenDoesNot() {
-		BatchStore store = new RedisBatchStore(connection,
+		BatchStore store = new RedisBatchStore(redis.connection(),
 				new RedisStoreOptions(RedisStoreOptions.DEFAULT_TERMINAL_ACTION_TTL, Duration.ofMinutes(10),
 						RedisStoreOptions.DEFAULT_DECIDED_CHANGE_TTL));
 		Batch open = store.insert(TestBatches.open()).block();
@@ -62,8 +42,8 @@ class RedisBatchStoreTests extends AbstractBatchStoreTests {
 			.transition(TestActions.USER, closed.id(), BatchStatus.OPEN, 0,
 					(current) -> current.withStatus(BatchStatus.FAILED))
 			.block();
-		assertThat(connection.sync().ttl("cs:{u:auth0|ada}:batch:" + open.id())).isEqualTo(-1L);
-		assertThat(connection.sync().ttl("cs:{u:auth0|ada}:batch:" + closed.id())).isBetween(590L, 600L);
+		assertThat(redis.connection().sync().ttl("cs:{u:auth0|ada}:batch:" + open.id())).isEqualTo(-1L);
+		assertThat(redis.connection().sync().ttl("cs:{u:auth0|ada}:batch:" + closed.id())).isBetween(590L, 600L);
 	}
 
 	@Test

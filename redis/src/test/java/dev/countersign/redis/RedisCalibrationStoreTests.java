@@ -17,8 +17,7 @@ import dev.countersign.policy.calibration.SuggestionStatus;
 import dev.countersign.policy.calibration.CalibrationStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,36 +28,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisCalibrationStoreTests extends AbstractCalibrationStoreTests {
 
-	private static RedisServer server;
-
-	private static RedisClient client;
-
-	private static StatefulRedisConnection<String, String> connection;
-
-	@BeforeAll
-	static void startRedis() {
-		server = RedisServer.start();
-		client = RedisClient.create(server.uri());
-		connection = client.connect();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		connection.close();
-		client.shutdown();
-		server.close();
-	}
+	@RegisterExtension
+	static final RedisConnection redis = new RedisConnection();
 
 	@Override
 	protected CalibrationStore createStore() {
-		connection.sync().flushdb();
-		return new RedisCalibrationStore(connection);
+		redis.connection().sync().flushdb();
+		return new RedisCalibrationStore(redis.connection());
 	}
 
 	@Test
 	void countOfferAndDecideWhenTwoReplicasRaceThenNothingIsLostAndOneDecisionWins() throws Exception {
 		CalibrationStore first = createStore();
-		RedisClient otherClient = RedisClient.create(server.uri());
+		RedisClient otherClient = RedisClient.create(redis.server().uri());
 		try (StatefulRedisConnection<String, String> other = otherClient.connect()) {
 			List<CalibrationStore> replicas = List.of(first, new RedisCalibrationStore(other));
 			ExecutorService pool = Executors.newFixedThreadPool(4);

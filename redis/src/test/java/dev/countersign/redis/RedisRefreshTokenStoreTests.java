@@ -8,10 +8,7 @@ import dev.countersign.policy.account.AbstractRefreshTokenStoreTests;
 import dev.countersign.policy.account.RefreshTokenCipher;
 import dev.countersign.policy.account.StoredRefreshToken;
 import dev.countersign.policy.account.RefreshTokenStore;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,30 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisRefreshTokenStoreTests extends AbstractRefreshTokenStoreTests {
 
-	private static RedisServer server;
-
-	private static RedisClient client;
-
-	private static StatefulRedisConnection<String, String> connection;
-
-	@BeforeAll
-	static void startRedis() {
-		server = RedisServer.start();
-		client = RedisClient.create(server.uri());
-		connection = client.connect();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		connection.close();
-		client.shutdown();
-		server.close();
-	}
+	@RegisterExtension
+	static final RedisConnection redis = new RedisConnection();
 
 	@Override
 	protected RefreshTokenStore createStore() {
-		connection.sync().flushdb();
-		return new RedisRefreshTokenStore(connection);
+		redis.connection().sync().flushdb();
+		return new RedisRefreshTokenStore(redis.connection());
 	}
 
 	@Test
@@ -56,8 +36,8 @@ class RedisRefreshTokenStoreTests extends AbstractRefreshTokenStoreTests {
 			.of("k1", "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8))
 			.seal("auth0|ada", canary, MutableClock.START);
 		store.save(sealed).block();
-		assertThat(connection.sync().keys("*")).containsExactly("cs:{u:auth0|ada}:refresh-token");
-		Map<String, String> stored = connection.sync().hgetall("cs:{u:auth0|ada}:refresh-token");
+		assertThat(redis.connection().sync().keys("*")).containsExactly("cs:{u:auth0|ada}:refresh-token");
+		Map<String, String> stored = redis.connection().sync().hgetall("cs:{u:auth0|ada}:refresh-token");
 		assertThat(stored).isEqualTo(
 				Map.of("keyId", "k1", "ciphertext", sealed.ciphertext(), "storedAt", MutableClock.START.toString()));
 		assertThat(stored.values()).noneSatisfy((value) -> assertThat(value).contains(canary));

@@ -2,10 +2,7 @@ package dev.countersign.redis;
 
 import dev.countersign.policy.routing.AbstractRoutingStoreTests;
 import dev.countersign.policy.routing.RoutingStore;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@link RoutingStore} contract for {@link RedisRoutingStore}, against a real
@@ -13,30 +10,13 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RedisRoutingStoreTests extends AbstractRoutingStoreTests {
 
-	private static RedisServer server;
-
-	private static RedisClient client;
-
-	private static StatefulRedisConnection<String, String> connection;
-
-	@BeforeAll
-	static void startRedis() {
-		server = RedisServer.start();
-		client = RedisClient.create(server.uri());
-		connection = client.connect();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		connection.close();
-		client.shutdown();
-		server.close();
-	}
+	@RegisterExtension
+	static final RedisConnection redis = new RedisConnection();
 
 	@Override
 	protected RoutingStore createStore() {
-		connection.sync().flushdb();
-		return new RedisRoutingStore(connection);
+		redis.connection().sync().flushdb();
+		return new RedisRoutingStore(redis.connection());
 	}
 
 }

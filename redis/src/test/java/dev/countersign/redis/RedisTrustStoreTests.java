@@ -16,8 +16,7 @@ import dev.countersign.policy.trust.TrustLevel;
 import dev.countersign.policy.trust.TrustStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,30 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisTrustStoreTests extends AbstractTrustStoreTests {
 
-	private static RedisServer server;
-
-	private static RedisClient client;
-
-	private static StatefulRedisConnection<String, String> connection;
-
-	@BeforeAll
-	static void startRedis() {
-		server = RedisServer.start();
-		client = RedisClient.create(server.uri());
-		connection = client.connect();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		connection.close();
-		client.shutdown();
-		server.close();
-	}
+	@RegisterExtension
+	static final RedisConnection redis = new RedisConnection();
 
 	@Override
 	protected TrustStore createStore() {
-		connection.sync().flushdb();
-		return new RedisTrustStore(connection);
+		redis.connection().sync().flushdb();
+		return new RedisTrustStore(redis.connection());
 	}
 
 	private static AgentTrust plusOne(AgentTrust current) {
@@ -63,7 +45,7 @@ class RedisTrustStoreTests extends AbstractTrustStoreTests {
 	@Test
 	void updateWhenTwoReplicasRaceOnTwoConnectionsThenBothUpdatesLandEveryTime() throws Exception {
 		TrustStore first = createStore();
-		RedisClient otherClient = RedisClient.create(server.uri());
+		RedisClient otherClient = RedisClient.create(redis.server().uri());
 		try (StatefulRedisConnection<String, String> other = otherClient.connect()) {
 			TrustStore second = new RedisTrustStore(other);
 			first
@@ -112,8 +94,8 @@ class RedisTrustStoreTests extends AbstractTrustStoreTests {
 					(current) -> AgentTrust.newAgent("auth0|ada", "claude", TrustLevel.L2, MutableClock.START)
 						.withPinned(TrustLevel.L1))
 			.block();
-		assertThat(connection.sync().keys("*")).containsExactly("cs:{u:auth0|ada}:trust");
-		assertThat(connection.sync().hkeys("cs:{u:auth0|ada}:trust")).containsExactly("claude");
+		assertThat(redis.connection().sync().keys("*")).containsExactly("cs:{u:auth0|ada}:trust");
+		assertThat(redis.connection().sync().hkeys("cs:{u:auth0|ada}:trust")).containsExactly("claude");
 		assertThat(store.find("auth0|ada", "claude").block()).isEqualTo(stored);
 	}
 
