@@ -2,9 +2,7 @@ package dev.countersign.server.approval;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -60,7 +58,7 @@ public final class AutoRunner {
 
 	private final ProviderTokens tokens;
 
-	private final Map<String, ProviderWriter> writers;
+	private final OnceWriter writer;
 
 	private final Clock clock;
 
@@ -81,15 +79,7 @@ public final class AutoRunner {
 		this.tokens = Objects.requireNonNull(tokens, "tokens must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.audit = Objects.requireNonNull(audit, "audit must not be null");
-		Map<String, ProviderWriter> byTool = new HashMap<>();
-		for (ProviderWriter writer : Objects.requireNonNull(writers, "writers must not be null")) {
-			for (String tool : writer.tools()) {
-				if (byTool.putIfAbsent(tool, writer) != null) {
-					throw new IllegalArgumentException("writers must run each tool once, but two run " + tool);
-				}
-			}
-		}
-		this.writers = Map.copyOf(byTool);
+		this.writer = new OnceWriter(writers, actions, clock, audit);
 	}
 
 	/**
@@ -126,7 +116,7 @@ public final class AutoRunner {
 					(current) -> current.moveTo(ActionStatus.APPROVED, this.clock.instant()))
 			.flatMap((approved) -> this.actions.transition(approved.user(), approved.id(), ActionStatus.APPROVED,
 					approved.version(), (current) -> current.moveTo(ActionStatus.EXECUTING, this.clock.instant())))
-			.flatMap((executing) -> write(executing, providerToken))
+			.flatMap((executing) -> this.writer.write(executing, providerToken))
 			.switchIfEmpty(Mono.defer(() -> {
 				logger.info("Auto-approved action {} of user {} was claimed elsewhere; not run here", action.id(),
 						action.user());
@@ -134,26 +124,9 @@ public final class AutoRunner {
 			}));
 	}
 
-	private Mono<Action> write(Action executing, @Nullable String providerToken) {
-		ProviderWriter writer = this.writers.get(executing.tool());
-		Mono<Map<String, Object>> call = (writer != null) ? Mono.defer(() -> writer.execute(executing, providerToken))
-				: Mono.error(new WriteRejectedException("no writer runs " + executing.tool()));
-		// DESIGN §4 step 6: NEVER retried; a lost answer is UNKNOWN.
-		return call.map(BatchExecutor.Written::succeeded)
-			.defaultIfEmpty(new BatchExecutor.Written(ActionStatus.UNKNOWN,
-					"the writer gave no answer; check the provider", null))
-			.onErrorResume((ex) -> Mono.just(BatchExecutor.Written.failed(executing, ex)))
-			.flatMap((written) -> this.actions.transition(executing.user(), executing.id(), ActionStatus.EXECUTING,
-					executing.version(),
-					(current) -> current.moveTo(written.status(), this.clock.instant())
-						.withReason(written.reason())
-						.withResult(written.result())))
-			.flatMap((done) -> this.audit.actionEnded(done).thenReturn(done));
-	}
-
 	@Override
 	public String toString() {
-		return "AutoRunner[" + this.writers.keySet() + "]";
+		return "AutoRunner[" + this.writer.tools() + "]";
 	}
 
 }

@@ -117,7 +117,7 @@ public final class BatchExecutor {
 
 	private final TokenVaultClient vault;
 
-	private final Map<String, ProviderWriter> writers;
+	private final OnceWriter writer;
 
 	private final ApprovalConfig config;
 
@@ -191,15 +191,7 @@ public final class BatchExecutor {
 		this.vault = Objects.requireNonNull(vault, "vault must not be null");
 		this.config = Objects.requireNonNull(config, "config must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
-		Map<String, ProviderWriter> byTool = new HashMap<>();
-		for (ProviderWriter writer : Objects.requireNonNull(writers, "writers must not be null")) {
-			for (String tool : writer.tools()) {
-				if (byTool.putIfAbsent(tool, writer) != null) {
-					throw new IllegalArgumentException("writers must run each tool once, but two run " + tool);
-				}
-			}
-		}
-		this.writers = Map.copyOf(byTool);
+		this.writer = new OnceWriter(writers, actions, clock, audit);
 		this.outcomes = new BatchOutcomes(actions, batches, clock);
 	}
 
@@ -386,24 +378,8 @@ public final class BatchExecutor {
 			return this.actions
 				.transition(approved.user(), approved.id(), ActionStatus.APPROVED, approved.version(),
 						(current) -> current.moveTo(ActionStatus.EXECUTING, now))
-				.flatMap((executing) -> write(executing, providerToken));
+				.flatMap((executing) -> this.writer.write(executing, providerToken));
 		});
-	}
-
-	private Mono<Action> write(Action executing, @Nullable String providerToken) {
-		ProviderWriter writer = this.writers.get(executing.tool());
-		Mono<Map<String, Object>> call = (writer != null) ? Mono.defer(() -> writer.execute(executing, providerToken))
-				: Mono.error(new WriteRejectedException("no writer runs " + executing.tool()));
-		// DESIGN §4 step 6: NEVER retried; a lost answer is UNKNOWN.
-		return call.map(Written::succeeded)
-			.defaultIfEmpty(new Written(ActionStatus.UNKNOWN, "the writer gave no answer; check the provider", null))
-			.onErrorResume((ex) -> Mono.just(Written.failed(executing, ex)))
-			.flatMap((written) -> this.actions.transition(executing.user(), executing.id(), ActionStatus.EXECUTING,
-					executing.version(),
-					(current) -> current.moveTo(written.status(), this.clock.instant())
-						.withReason(written.reason())
-						.withResult(written.result())))
-			.flatMap((done) -> this.audit.actionEnded(done).thenReturn(done));
 	}
 
 	private Mono<Batch> refuse(Batch batch, AuditEventType type, String reason) {
@@ -469,28 +445,6 @@ public final class BatchExecutor {
 
 	/** One connection's exchange: the token, or why there is none. Local only. */
 	private record Exchange(String connection, @Nullable ProviderToken token, @Nullable String problem) {
-
-	}
-
-	/** How one write ended; {@link AutoRunner} ends its writes the same way. */
-	record Written(ActionStatus status, @Nullable String reason, @Nullable Map<String, Object> result) {
-
-		static Written succeeded(Map<String, Object> result) {
-			return new Written(ActionStatus.SUCCEEDED, null, result);
-		}
-
-		static Written failed(Action action, Throwable ex) {
-			if (ex instanceof WriteRejectedException rejected) {
-				return new Written(ActionStatus.FAILED, rejected.getMessage(), null);
-			}
-			if (ex instanceof WriteOutcomeUnknownException unknown) {
-				logger.warn("Action {} is UNKNOWN: {}", action.id(), unknown.getMessage());
-				return new Written(ActionStatus.UNKNOWN, unknown.getMessage(), null);
-			}
-			logger.warn("Action {} is UNKNOWN after an unexpected error: {}", action.id(), ex.toString());
-			return new Written(ActionStatus.UNKNOWN, "the write may or may not have happened ("
-					+ ex.getClass().getSimpleName() + "); check the provider and resolve it", null);
-		}
 
 	}
 
