@@ -12,7 +12,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -33,6 +35,7 @@ import dev.countersign.server.auth.AuthProperties;
 import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.auth.InvalidConfigurationException;
 import dev.countersign.vault.TokenVaultClient;
+import dev.countersign.server.store.StoreMode;
 
 /**
  * Wires the approval engine (DESIGN §4): stores, signer, batcher, the CIBA channel, the
@@ -53,12 +56,14 @@ public class ApprovalConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	ActionStore actionStore() {
 		return new InMemoryActionStore();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	BatchStore batchStore() {
 		return new InMemoryBatchStore();
 	}
@@ -75,11 +80,11 @@ public class ApprovalConfiguration {
 	}
 
 	@Bean
-	BatchSigner batchSigner(ApprovalProperties properties, BatchStore batches) {
+	BatchSigner batchSigner(ApprovalProperties properties, Environment environment) {
 		if (properties.hasSigningKey()) {
 			return properties.signer();
 		}
-		if (!(batches instanceof InMemoryBatchStore)) {
+		if (StoreMode.of(environment) != StoreMode.MEMORY) {
 			throw new InvalidConfigurationException("countersign.approval.signing-key",
 					"a shared store needs a configured batch signing key (raw text, at least "
 							+ BatchSigner.MIN_KEY_BYTES + " bytes)");

@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import dev.countersign.policy.approval.BatchSigner;
 import dev.countersign.policy.audit.AuditConfig;
@@ -18,6 +20,7 @@ import dev.countersign.policy.audit.CheckpointSigner;
 import dev.countersign.policy.audit.InMemoryAuditStore;
 import dev.countersign.server.approval.ApprovalProperties;
 import dev.countersign.server.auth.InvalidConfigurationException;
+import dev.countersign.server.store.StoreMode;
 
 /**
  * Wires the audit trail (DESIGN §8): the {@link AuditStore} (in memory unless another is
@@ -41,16 +44,17 @@ public class AuditConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	AuditStore auditStore() {
 		return new InMemoryAuditStore();
 	}
 
 	@Bean
-	CheckpointSigner checkpointSigner(ApprovalProperties properties, AuditStore store) {
+	CheckpointSigner checkpointSigner(ApprovalProperties properties, Environment environment) {
 		if (properties.hasSigningKey()) {
 			return CheckpointSigner.of(properties.keys(), properties.effectiveSigningKeyId());
 		}
-		if (!(store instanceof InMemoryAuditStore)) {
+		if (StoreMode.of(environment) != StoreMode.MEMORY) {
 			throw new InvalidConfigurationException("countersign.approval.signing-key",
 					"a shared audit store needs a configured signing key (raw text, at least "
 							+ BatchSigner.MIN_KEY_BYTES + " bytes)");

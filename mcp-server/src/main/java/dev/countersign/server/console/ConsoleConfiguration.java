@@ -33,6 +33,7 @@ import dev.countersign.server.web.HttpProperties;
 import dev.countersign.server.web.PublicUrls;
 import dev.countersign.vault.TokenVaultClient;
 import dev.countersign.vault.TokenVaultOptions;
+import dev.countersign.server.store.StoreMode;
 
 /**
  * Wires the console sign-in and the refresh-token write subject. With
@@ -51,6 +52,7 @@ public class ConsoleConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	RefreshTokenStore refreshTokenStore() {
 		return new InMemoryRefreshTokenStore();
 	}

@@ -7,6 +7,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Conditional;
 
 import dev.countersign.policy.action.ActionStore;
 import dev.countersign.policy.action.IdGenerator;
@@ -29,6 +30,7 @@ import dev.countersign.server.approval.ProviderWriter;
 import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.provider.ProviderTokens;
 import dev.countersign.server.tool.ToolPolicy;
+import dev.countersign.server.store.StoreMode;
 
 /**
  * The policy stores (in memory unless another store, such as Redis, defines them), the
@@ -44,30 +46,35 @@ public class PolicyConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	RuleStore ruleStore() {
 		return new InMemoryRuleStore();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	RoutingStore routingStore() {
 		return new InMemoryRoutingStore();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	TrustStore trustStore() {
 		return new InMemoryTrustStore();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	ChangeStore changeStore() {
 		return new InMemoryChangeStore();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	CalibrationStore calibrationStore() {
 		return new InMemoryCalibrationStore();
 	}

@@ -11,6 +11,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 
 import dev.countersign.policy.deal.Contact;
 import dev.countersign.policy.deal.Deal;
@@ -26,6 +28,7 @@ import dev.countersign.server.tool.ToolCall;
 import dev.countersign.server.tool.ToolFailure;
 import dev.countersign.server.tool.ToolHandler;
 import dev.countersign.server.tool.ToolHandlers;
+import dev.countersign.server.store.StoreMode;
 
 /**
  * {@code deal_list}, {@code deal_get} and {@code contact_search}: reads of the caller's
@@ -35,6 +38,8 @@ import dev.countersign.server.tool.ToolHandlers;
 public class DealTools {
 
 	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
 	DealStore dealStore(DealProperties properties, Clock clock) {
 		return properties.seedDemoData() ? new InMemoryDealStore((user) -> DemoDeals.book(clock), clock)
 				: new InMemoryDealStore((user) -> DealBook.EMPTY, clock);
