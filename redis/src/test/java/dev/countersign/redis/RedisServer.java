@@ -24,7 +24,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
  * }
  * }</pre>
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
 	private static final Duration STARTUP = Duration.ofSeconds(10);
 
@@ -41,7 +41,7 @@ final class RedisServer implements AutoCloseable {
 	 * Starts a server and waits until it answers {@code PING}.
 	 * @return the running server
 	 */
-	static RedisServer start() {
+	public static RedisServer start() {
 		String binary = findBinary();
 		int port = freePort();
 		Process process;
@@ -66,7 +66,7 @@ final class RedisServer implements AutoCloseable {
 	 * The server's address.
 	 * @return a {@code redis://} URI
 	 */
-	RedisURI uri() {
+	public RedisURI uri() {
 		return RedisURI.create("redis://127.0.0.1:" + this.port);
 	}
 

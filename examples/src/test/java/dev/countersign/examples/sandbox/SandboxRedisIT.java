@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.countersign.redis.RedisServer;
 import dev.countersign.server.tool.ToolCatalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
