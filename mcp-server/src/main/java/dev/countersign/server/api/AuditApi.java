@@ -1,6 +1,7 @@
 package dev.countersign.server.api;
 
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +15,18 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.countersign.policy.audit.AuditCheckpoint;
 import dev.countersign.policy.audit.AuditEvent;
 import dev.countersign.policy.audit.AuditStore;
 import dev.countersign.policy.audit.AuditTrail;
 import dev.countersign.policy.audit.AuditVerification;
+import dev.countersign.server.audit.RecentAnchors;
 import dev.countersign.server.auth.Caller;
 
 /**
@@ -32,9 +37,13 @@ import dev.countersign.server.auth.Caller;
  * <li>{@code GET /api/v1/audit/export}: every entry, one JSON object a line
  * ({@code application/x-ndjson});</li>
  * <li>{@code GET /api/v1/audit/verify}: {@link AuditTrail#verify}: {@code {ok: true,
- * length, last_hash}} or {@code {ok: false, broken_at, reason}} naming the first broken
- * link (with the checkpoints kept in the store; anchors in the application log are
- * checked by feeding them to the trail offline).</li>
+ * length, last_hash, anchors}} or {@code {ok: false, broken_at, reason, anchors}} naming
+ * the first broken link, checked against the checkpoints kept in the store and the newest
+ * one this replica made for the user ({@link RecentAnchors});</li>
+ * <li>{@code POST /api/v1/audit/verify} with the application log's anchor lines as the
+ * body (one a line, log prefixes allowed; other users' lines are skipped): the same,
+ * checked against those anchors too — how a stream deleted or cut off in the store is
+ * found after a restart. {@code anchors} counts the caller's anchors that were used.</li>
  * </ul>
  * Entries never hold a token (the trail refuses them).
  */
@@ -52,9 +61,12 @@ class AuditApi {
 
 	private final AuditTrail trail;
 
-	AuditApi(AuditStore store, AuditTrail trail) {
+	private final RecentAnchors recent;
+
+	AuditApi(AuditStore store, AuditTrail trail, RecentAnchors recent) {
 		this.store = store;
 		this.trail = trail;
+		this.recent = recent;
 	}
 
 	@GetMapping
@@ -90,7 +102,19 @@ class AuditApi {
 
 	@GetMapping("/verify")
 	Mono<Map<String, Object>> verify(@AuthenticationPrincipal Caller caller) {
-		return this.trail.verify(caller.user(), List.of()).map((verification) -> {
+		return verify(caller.user(), List.of());
+	}
+
+	@PostMapping("/verify")
+	Mono<Map<String, Object>> verifyWithAnchors(@AuthenticationPrincipal Caller caller,
+			@RequestBody(required = false) @Nullable String body) {
+		return verify(caller.user(), anchors(caller.user(), body));
+	}
+
+	private Mono<Map<String, Object>> verify(String user, List<AuditCheckpoint> given) {
+		List<AuditCheckpoint> anchors = new ArrayList<>(given);
+		anchors.addAll(this.recent.of(user));
+		return this.trail.verify(user, anchors).map((verification) -> {
 			Map<String, Object> answer = new LinkedHashMap<>();
 			answer.put("ok", verification.intact());
 			if (verification instanceof AuditVerification.Intact intact) {
@@ -101,8 +125,35 @@ class AuditApi {
 				answer.put("broken_at", broken.sequence());
 				answer.put("reason", broken.reason());
 			}
+			answer.put("anchors", anchors.stream().distinct().count());
 			return answer;
 		});
+	}
+
+	/** The caller's anchors among the log lines; a line that holds none is an error. */
+	private static List<AuditCheckpoint> anchors(String user, @Nullable String body) {
+		if (body == null || body.isBlank()) {
+			throw ApiException.badField("body",
+					"give the anchor lines of the application log (logger countersign.audit.anchor), one a line");
+		}
+		List<AuditCheckpoint> anchors = new ArrayList<>();
+		List<String> lines = body.lines().toList();
+		for (int i = 0; i < lines.size(); i++) {
+			if (lines.get(i).isBlank()) {
+				continue;
+			}
+			AuditCheckpoint anchor;
+			try {
+				anchor = AuditCheckpoint.fromJsonLine(lines.get(i));
+			}
+			catch (IllegalArgumentException ex) {
+				throw ApiException.badField("line " + (i + 1), ex.getMessage());
+			}
+			if (anchor.user().equals(user)) {
+				anchors.add(anchor);
+			}
+		}
+		return anchors;
 	}
 
 	private static long number(@Nullable String text, String field, long min, long max, long fallback) {

@@ -28,9 +28,10 @@ import dev.countersign.server.store.StoreMode;
  * ({@code countersign.approval.signing-key}, {@code signing-key-id},
  * {@code verify-keys}), and the {@link AuditTrail}, whose every checkpoint is written as
  * one JSON line at INFO to the logger {@value #ANCHOR_LOGGER}: the anchor outside the
- * store. Each {@link AuditListener} bean is told of every appended entry. Without a
- * signing key the memory store gets a random checkpoint key made once per start; a shared
- * store refuses to start, naming the setting.
+ * store (the newest per user is also kept in memory, {@link RecentAnchors}). Each
+ * {@link AuditListener} bean is told of every appended entry. Without a signing key the
+ * memory store gets a random checkpoint key made once per start; a shared store refuses
+ * to start, naming the setting.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuditConfiguration {
@@ -66,10 +67,18 @@ public class AuditConfiguration {
 	}
 
 	@Bean
+	RecentAnchors recentAnchors() {
+		return new RecentAnchors(RecentAnchors.DEFAULT_CAPACITY);
+	}
+
+	@Bean
 	AuditTrail auditTrail(AuditStore store, CheckpointSigner signer, Clock clock,
-			ObjectProvider<AuditListener> listeners) {
+			ObjectProvider<AuditListener> listeners, RecentAnchors recent) {
 		return new AuditTrail(AuditListener.notifying(store, listeners.orderedStream().toList()), signer,
-				(checkpoint) -> anchor.info("{}", checkpoint.toJsonLine()), AuditConfig.defaults(), clock);
+				(checkpoint) -> {
+					anchor.info("{}", checkpoint.toJsonLine());
+					recent.accept(checkpoint);
+				}, AuditConfig.defaults(), clock);
 	}
 
 	@Bean

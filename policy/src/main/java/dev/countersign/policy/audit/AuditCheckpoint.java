@@ -1,10 +1,15 @@
 package dev.countersign.policy.audit;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.countersign.policy.action.CanonicalJson;
 
@@ -23,6 +28,8 @@ import dev.countersign.policy.action.CanonicalJson;
  * @param createdAt when the checkpoint was made
  */
 public record AuditCheckpoint(String user, long sequence, String hash, String keyId, String hmac, Instant createdAt) {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	public AuditCheckpoint {
 		AuditEvent.requireText("user", user);
@@ -54,6 +61,53 @@ public record AuditCheckpoint(String user, long sequence, String hash, String ke
 		line.put("hmac", this.hmac);
 		line.put("created_at", this.createdAt.toString());
 		return new String(CanonicalJson.canonicalize(line), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Reads a checkpoint back from a log line: the JSON object {@link #toJsonLine()}
+	 * made, with whatever a log layout put before or after it on the line.
+	 * @param line the log line
+	 * @return the checkpoint
+	 * @throws IllegalArgumentException naming what is wrong when the line holds no
+	 * checkpoint object or a member is missing or malformed
+	 */
+	public static AuditCheckpoint fromJsonLine(String line) {
+		Objects.requireNonNull(line, "line must not be null");
+		int start = line.indexOf('{');
+		int end = line.lastIndexOf('}');
+		if (start < 0 || end < start) {
+			throw new IllegalArgumentException("it holds no JSON object");
+		}
+		JsonNode json;
+		try {
+			json = JSON.readTree(line.substring(start, end + 1));
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("its JSON object is malformed: " + ex.getOriginalMessage());
+		}
+		if (!json.path("audit_checkpoint").asBoolean(false)) {
+			throw new IllegalArgumentException(
+					"its JSON object is not an audit checkpoint (no \"audit_checkpoint\":true)");
+		}
+		JsonNode sequence = json.path("sequence");
+		if (!sequence.canConvertToExactIntegral() || !sequence.canConvertToLong()) {
+			throw new IllegalArgumentException("sequence must be a whole number");
+		}
+		try {
+			return new AuditCheckpoint(text(json, "user"), sequence.asLong(), text(json, "hash"), text(json, "key_id"),
+					text(json, "hmac"), Instant.parse(text(json, "created_at")));
+		}
+		catch (DateTimeException ex) {
+			throw new IllegalArgumentException("created_at must be an ISO-8601 instant");
+		}
+	}
+
+	private static String text(JsonNode json, String member) {
+		JsonNode value = json.path(member);
+		if (!value.isString()) {
+			throw new IllegalArgumentException(member + " must be a string");
+		}
+		return value.asString();
 	}
 
 }

@@ -37,4 +37,38 @@ class AuditCheckpointTests {
 			.withMessage("keyId must not be blank");
 	}
 
+	@Test
+	void fromJsonLineReadsBackWhatToJsonLineWroteEvenInsideALogLine() {
+		AuditCheckpoint checkpoint = new AuditCheckpoint("a\"b|c", 50, HASH, "k1", "bWFj", AT);
+		assertThat(AuditCheckpoint.fromJsonLine(checkpoint.toJsonLine())).isEqualTo(checkpoint);
+		assertThat(AuditCheckpoint.fromJsonLine(
+				"2026-11-23 10:00:00 INFO 1 --- [main] countersign.audit.anchor : " + checkpoint.toJsonLine()))
+			.isEqualTo(checkpoint);
+	}
+
+	@Test
+	void fromJsonLineNamesWhatIsWrong() {
+		String good = new AuditCheckpoint("auth0|ada", 50, HASH, "k1", "bWFj", AT).toJsonLine();
+		assertThatIllegalArgumentException().isThrownBy(() -> AuditCheckpoint.fromJsonLine("INFO started"))
+			.withMessage("it holds no JSON object");
+		assertThatIllegalArgumentException().isThrownBy(() -> AuditCheckpoint.fromJsonLine("{\"user\":"))
+			.withMessage("it holds no JSON object");
+		assertThatIllegalArgumentException().isThrownBy(() -> AuditCheckpoint.fromJsonLine("{\"user\":}"))
+			.withMessageStartingWith("its JSON object is malformed");
+		assertThatIllegalArgumentException().isThrownBy(() -> AuditCheckpoint.fromJsonLine("{\"user\":\"x\"}"))
+			.withMessageContaining("not an audit checkpoint");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> AuditCheckpoint.fromJsonLine(good.replace("\"sequence\":50", "\"sequence\":\"50\"")))
+			.withMessage("sequence must be a whole number");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> AuditCheckpoint.fromJsonLine(good.replace("\"key_id\":\"k1\",", "")))
+			.withMessage("key_id must be a string");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> AuditCheckpoint.fromJsonLine(good.replace("2026", "twenty")))
+			.withMessage("created_at must be an ISO-8601 instant");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> AuditCheckpoint.fromJsonLine(good.replace("\"sequence\":50", "\"sequence\":0")))
+			.withMessage("sequence must be positive, but was 0");
+	}
+
 }
