@@ -63,9 +63,8 @@ final class AgentCallLimits implements ToolCallLimit {
 	public Mono<Void> admit(ToolCall call) {
 		return Mono.defer(() -> {
 			Caller caller = call.caller();
-			// action_status and list_pending_actions are READ, cancel_action GOVERNANCE:
-			// the
-			// connection tells them apart from the data tools
+			// The governance tools differ in kind (two reads, one governance call) but
+			// share their connection.
 			boolean governing = ToolDescriptor.GOVERNANCE.equals(call.tool().descriptor().connection());
 			Duration wait = (governing ? this.governance : this.tools)
 				.tryAcquire(new Key(caller.user(), caller.agent()));
