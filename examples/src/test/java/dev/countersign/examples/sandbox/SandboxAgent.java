@@ -72,6 +72,16 @@ final class SandboxAgent implements AutoCloseable {
 	}
 
 	/**
+	 * Calls a tool that may fail.
+	 * @param tool the tool
+	 * @param args its arguments
+	 * @return the result, error or not
+	 */
+	CallToolResult attempt(String tool, Map<String, Object> args) {
+		return this.client.callTool(new CallToolRequest(tool, args));
+	}
+
+	/**
 	 * Calls a tool with a progress token, as a client that accepts being held open does.
 	 * @param tool the tool
 	 * @param args its arguments

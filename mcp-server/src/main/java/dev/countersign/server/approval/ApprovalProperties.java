@@ -25,13 +25,14 @@ import dev.countersign.server.auth.InvalidConfigurationException;
  * @param batchWindow how long a batch stays open after its oldest pending action; default
  * 30 s
  * @param maxBatchSize the most actions in one batch, 1 to 50; default 9
- * @param executionWindow how long after approval actions may start, never longer than the
- * CIBA token lives; default 120 s
+ * @param executionWindow how long after approval actions may start, at most 10 min and
+ * never longer than the CIBA token lives; default 120 s
  * @param requestedExpiry the CIBA {@code requested_expiry}, whole seconds (a bare number
  * is seconds), at most 300; default 300
  * @param maxPendingPerAgent the most live actions one agent may hold for one user;
  * default 50
- * @param pendingTtl how long an action may wait for approval; default 15 min
+ * @param pendingTtl how long an action may wait for approval, longer than the batch
+ * window; default 15 min
  * @param signingKey the batch signing key, raw text of at least 32 bytes; when unset on
  * the memory store, a random key is made at each start
  * @param signingKeyId the id of the signing key; default {@code k1}
@@ -47,6 +48,12 @@ public record ApprovalProperties(@Nullable Duration batchWindow, @Nullable Integ
 	/** By default the CIBA request asks to live 300 s: Auth0's most for a push. */
 	public static final Duration DEFAULT_REQUESTED_EXPIRY = CibaOptions.AUTH0_MAX_REQUESTED_EXPIRY;
 
+	/**
+	 * The longest execution window: an approved write runs within minutes of the tap or
+	 * not at all, and the provider tokens exchanged for a batch stay in memory no longer.
+	 */
+	public static final Duration MAX_EXECUTION_WINDOW = Duration.ofMinutes(10);
+
 	/** By default the approval loop runs every second. */
 	public static final Duration DEFAULT_POLL_PERIOD = Duration.ofSeconds(1);
 
@@ -61,6 +68,17 @@ public record ApprovalProperties(@Nullable Duration batchWindow, @Nullable Integ
 		Duration execution = positive("countersign.approval.execution-window", this.executionWindow,
 				defaults.executionWindow());
 		Duration ttl = positive("countersign.approval.pending-ttl", this.pendingTtl, defaults.pendingTtl());
+		if (execution.compareTo(MAX_EXECUTION_WINDOW) > 0) {
+			throw new InvalidConfigurationException("countersign.approval.execution-window", "must be at most "
+					+ MAX_EXECUTION_WINDOW.toMinutes()
+					+ " min (approved writes run right after the tap, and their provider tokens live no longer), but was "
+					+ execution);
+		}
+		if (ttl.compareTo(window) <= 0) {
+			throw new InvalidConfigurationException("countersign.approval.pending-ttl",
+					"must be longer than countersign.approval.batch-window (" + window
+							+ "), or every write would expire before its batch closes, but was " + ttl);
+		}
 		int size = (this.maxBatchSize != null) ? this.maxBatchSize : defaults.maxBatchSize();
 		if (size < 1 || size > ApprovalConfig.MAX_BATCH_SIZE) {
 			throw new InvalidConfigurationException("countersign.approval.max-batch-size",

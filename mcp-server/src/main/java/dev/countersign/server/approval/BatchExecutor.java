@@ -55,7 +55,7 @@ import dev.countersign.vault.TokenVaultClient;
  * <li>the batch moves {@code REQUESTED → APPROVED} by compare-and-set: whoever wins runs
  * it, a loser runs nothing;</li>
  * <li>the execution window opens: {@link ApprovalConfig#executionWindow()}, never past
- * the CIBA token's {@code exp};</li>
+ * the CIBA token's {@code exp} nor its {@code expires_in};</li>
  * <li>one Token Vault exchange per connection the batch writes through (none for
  * {@code deals}), with the {@link WriteSubject} as subject: the CIBA access token
  * ({@code ciba-token}) or the user's stored refresh token ({@code refresh-token}, opened
@@ -263,7 +263,7 @@ public final class BatchExecutor {
 				.transition(batch.user(), batch.id(), BatchStatus.REQUESTED, batch.version(),
 						(current) -> current.withStatus(BatchStatus.APPROVED))
 				.flatMap((claimed) -> this.audit.approved(claimed)
-					.then(run(claimed, inBatchOrder(batch, stored), approved.accessToken(), jwt)))
+					.then(run(claimed, inBatchOrder(batch, stored), approved, jwt)))
 				.switchIfEmpty(Mono.defer(() -> {
 					logger.info("Batch {} of user {} was claimed by another runner; nothing ran here", batch.id(),
 							batch.user());
@@ -272,12 +272,10 @@ public final class BatchExecutor {
 		});
 	}
 
-	private Mono<Batch> run(Batch batch, List<Action> stored, String cibaToken, Jwt jwt) {
+	private Mono<Batch> run(Batch batch, List<Action> stored, CibaOutcome.Approved approved, Jwt jwt) {
+		String cibaToken = approved.accessToken();
 		Instant now = this.clock.instant();
-		// DESIGN §4 step 6: the window never outlives the CIBA token.
-		Instant tokenEnd = Objects.requireNonNull(jwt.getExpiresAt(), "a validated token has exp");
-		Duration window = this.config.executionWindow();
-		Instant deadline = now.plus(window).isBefore(tokenEnd) ? now.plus(window) : tokenEnd;
+		Instant deadline = deadline(now, this.config.executionWindow(), jwt, approved.expiresIn());
 		List<Action> waiting = new ArrayList<>();
 		for (Action action : stored) {
 			if (action.status() == ActionStatus.BATCHED) {
@@ -363,6 +361,23 @@ public final class BatchExecutor {
 	private static @Nullable String tokenFor(Action action, Map<String, Exchange> exchanges) {
 		Exchange exchange = exchanges.get(action.connection());
 		return (exchange != null && exchange.token() != null) ? exchange.token().accessToken() : null;
+	}
+
+	/**
+	 * When the execution window closes (DESIGN §4 step 6): the configured window, never
+	 * past the CIBA token's {@code exp} nor its {@code expires_in} from the token
+	 * response, whichever ends first.
+	 */
+	static Instant deadline(Instant now, Duration window, Jwt jwt, @Nullable Duration expiresIn) {
+		Instant deadline = now.plus(window);
+		Instant exp = Objects.requireNonNull(jwt.getExpiresAt(), "a validated token has exp");
+		if (exp.isBefore(deadline)) {
+			deadline = exp;
+		}
+		if (expiresIn != null && now.plus(expiresIn).isBefore(deadline)) {
+			deadline = now.plus(expiresIn);
+		}
+		return deadline;
 	}
 
 	private Mono<Action> runOne(Action approved, @Nullable String providerToken, Instant deadline) {

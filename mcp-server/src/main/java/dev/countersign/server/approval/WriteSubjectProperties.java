@@ -21,7 +21,7 @@ import dev.countersign.server.auth.InvalidConfigurationException;
  * @param refreshTokenKey the key that seals stored refresh tokens: raw text of at least
  * 32 bytes; required with {@code refresh-token}
  * @param refreshTokenKeyId the id of that key, written in front of each ciphertext so
- * keys can rotate; defaults to {@value #DEFAULT_KEY_ID}
+ * keys can rotate; defaults to {@code k1}
  */
 @ConfigurationProperties("countersign.vault")
 public record WriteSubjectProperties(@Nullable String writeSubject, @Nullable String refreshTokenKey,

@@ -7,6 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 
 /**
  * Spring binding for {@code countersign.auth.*}: who issues the tokens Countersign
@@ -83,11 +84,22 @@ public record AuthProperties(@Nullable URI issuer, @Nullable String audience, @N
 	}
 
 	/**
-	 * The accepted algorithms.
+	 * The accepted algorithms, whoever reads them first refusing a bad one.
 	 * @return the algorithm names
+	 * @throws InvalidConfigurationException naming the setting when one is not an
+	 * asymmetric JWS algorithm ({@code none} and HMAC are refused)
 	 */
 	public List<String> effectiveAlgorithms() {
-		return (this.algorithms != null && !this.algorithms.isEmpty()) ? this.algorithms : DEFAULT_ALGORITHMS;
+		List<String> names = (this.algorithms != null && !this.algorithms.isEmpty()) ? this.algorithms
+				: DEFAULT_ALGORITHMS;
+		for (String name : names) {
+			// Asymmetric algorithms only: never none, never HMAC keyed with a public key.
+			if (SignatureAlgorithm.from(name) == null) {
+				throw new InvalidConfigurationException("countersign.auth.algorithms",
+						"only asymmetric signature algorithms (RS256, ES256, PS256, …) are accepted, but got " + name);
+			}
+		}
+		return names;
 	}
 
 	/**

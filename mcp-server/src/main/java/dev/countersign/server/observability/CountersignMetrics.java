@@ -33,6 +33,12 @@ import dev.countersign.server.tool.ToolDefinition;
  * {@code error}), {@code decision} ({@value #UNKNOWN} until the policy reports it)</td>
  * </tr>
  * <tr>
+ * <td>{@value #TOOL_CALLS_LIMITED} counter
+ * ({@code countersign_tool_calls_limited_total})</td>
+ * <td>{@code tool}: calls refused by the per-agent rate limit (also counted in
+ * {@value #TOOL_CALLS} with the decision {@code rate_limited})</td>
+ * </tr>
+ * <tr>
  * <td>{@value #APPROVAL_LATENCY} timer
  * ({@code countersign_approval_latency_seconds})</td>
  * <td>{@code outcome}: {@code approved}, {@code denied}, {@code expired}, {@code failed},
@@ -80,6 +86,9 @@ public final class CountersignMetrics {
 
 	/** Tool calls. */
 	public static final String TOOL_CALLS = "countersign.tool.calls";
+
+	/** Tool calls refused by the per-agent rate limit. */
+	public static final String TOOL_CALLS_LIMITED = "countersign.tool.calls.limited";
 
 	/** The observation made for each tool call. */
 	public static final String TOOL_CALL_OBSERVATION = "countersign.tool.call";
@@ -148,6 +157,7 @@ public final class CountersignMetrics {
 					toolCalls(tool.name(), outcome, UNKNOWN);
 				}
 			}
+			limited(tool.name());
 		}
 		APPROVAL_OUTCOMES.forEach(this::approvalLatency);
 		batchSize();
@@ -169,6 +179,14 @@ public final class CountersignMetrics {
 	 */
 	public void toolCall(String tool, String outcome, String decision) {
 		toolCalls(tool, outcome, decision).increment();
+	}
+
+	/**
+	 * Counts a tool call the rate limit refused.
+	 * @param tool the tool name
+	 */
+	public void toolCallLimited(String tool) {
+		limited(tool).increment();
 	}
 
 	/**
@@ -231,6 +249,10 @@ public final class CountersignMetrics {
 			.description("MCP tool calls")
 			.tags("tool", tool, "outcome", outcome, "decision", decision)
 			.register(this.registry);
+	}
+
+	private Counter limited(String tool) {
+		return counter(TOOL_CALLS_LIMITED, "MCP tool calls refused by the per-agent rate limit", "tool", tool);
 	}
 
 	private Timer approvalLatency(String outcome) {

@@ -10,9 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Spring binding for {@code countersign.operations.*}.
  *
  * @param drainTimeout how long shutdown waits for approved writes already executing;
- * {@link #DEFAULT_DRAIN_TIMEOUT} when unset
+ * default 25 s ({@code DEFAULT_DRAIN_TIMEOUT})
  * @param pendingRefresh how old the {@code countersign.actions.pending} count may get
- * before a scrape starts a new one; {@link #DEFAULT_PENDING_REFRESH} when unset
+ * before a scrape starts a new one; default 15 s ({@code DEFAULT_PENDING_REFRESH})
  */
 @ConfigurationProperties("countersign.operations")
 public record OperationsProperties(@Nullable Duration drainTimeout, @Nullable Duration pendingRefresh) {

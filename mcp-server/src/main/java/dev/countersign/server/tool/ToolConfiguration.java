@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Registers the catalog with the MCP server the Spring AI starter builds, every call
- * governed by the user's {@link ToolPolicy}.
+ * admitted by the {@link ToolCallLimit} and governed by the user's {@link ToolPolicy}.
  */
 @Configuration(proxyBeanMethods = false)
 public class ToolConfiguration {
@@ -20,8 +20,9 @@ public class ToolConfiguration {
 	}
 
 	@Bean
-	ToolRegistry toolRegistry(ToolCatalog catalog, List<ToolHandlers> handlers, ToolPolicy policy) {
-		return new ToolRegistry(catalog, handlers, policy);
+	ToolRegistry toolRegistry(ToolCatalog catalog, List<ToolHandlers> handlers, ToolPolicy policy,
+			ToolCallLimit limit) {
+		return new ToolRegistry(catalog, handlers, policy, limit);
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.countersign.server.tool;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
@@ -29,6 +30,11 @@ import dev.countersign.server.auth.Caller;
  * read the user's rules deny are refused with an {@code isError} result; the tool stays
  * listed, since the SDK serves one tool list to every session), and the call carries the
  * policy to the write tools, which route each write by it.
+ *
+ * <p>
+ * With a {@link ToolCallLimit}, every call is admitted by it first, before the policy: a
+ * caller over its rate gets an {@code isError} result saying when to retry, and nothing
+ * of the call runs.
  */
 public final class ToolRegistry {
 
@@ -41,6 +47,8 @@ public final class ToolRegistry {
 	private final Map<String, ToolHandler> handlers;
 
 	private final @Nullable ToolPolicy policy;
+
+	private final ToolCallLimit limit;
 
 	/**
 	 * Matches handlers to the catalog, with no policy: nothing is refused by rules and
@@ -63,8 +71,24 @@ public final class ToolRegistry {
 	 * same one
 	 */
 	public ToolRegistry(ToolCatalog catalog, List<ToolHandlers> groups, @Nullable ToolPolicy policy) {
+		this(catalog, groups, policy, ToolCallLimit.NONE);
+	}
+
+	/**
+	 * Matches handlers to the catalog, under the user's policy and a call limit.
+	 * @param catalog the catalog
+	 * @param groups the handler groups
+	 * @param policy admits every call and routes writes; {@code null} for none
+	 * @param limit admits every call before the policy; {@link ToolCallLimit#NONE} for
+	 * none
+	 * @throws IllegalStateException when a handler names no catalog tool, or two name the
+	 * same one
+	 */
+	public ToolRegistry(ToolCatalog catalog, List<ToolHandlers> groups, @Nullable ToolPolicy policy,
+			ToolCallLimit limit) {
 		this.catalog = catalog;
 		this.policy = policy;
+		this.limit = Objects.requireNonNull(limit, "limit must not be null");
 		Map<String, ToolHandler> all = new HashMap<>();
 		for (ToolHandlers group : groups) {
 			group.handlers().forEach((name, handler) -> {
@@ -109,10 +133,11 @@ public final class ToolRegistry {
 			ToolCall call = new ToolCall(tool, caller, new Arguments(request.arguments()), progressToken, exchange);
 			ToolPolicy governing = this.policy;
 			if (governing == null) {
-				return handler.handle(call).map(ToolRegistry::success);
+				return this.limit.admit(call).then(Mono.defer(() -> handler.handle(call))).map(ToolRegistry::success);
 			}
 			ToolCall governed = call.withPolicy(governing);
-			return governing.admit(governed)
+			return this.limit.admit(governed)
+				.then(Mono.defer(() -> governing.admit(governed)))
 				.then(Mono.defer(() -> handler.handle(governed)))
 				.map(ToolRegistry::success);
 		}).onErrorResume((ex) -> Mono.just(failure(tool, ex)));

@@ -1,6 +1,7 @@
 package dev.countersign.server.approval;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +13,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import org.springframework.security.oauth2.jwt.Jwt;
+
+import dev.countersign.ciba.CibaOutcome;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
@@ -251,6 +255,48 @@ class BatchExecutorTests {
 			assertThat(action.reason()).isEqualTo(BatchExecutor.WINDOW_CLOSED);
 			assertThat(this.engine.writer.calls(action.id())).isZero();
 		});
+	}
+
+	@Test
+	void executeWhenTokenResponseExpiresInIsShorterThanTheWindowThenItCapsTheWindow() {
+		// the token's exp is 600 s away, the window 120 s, but the token response says
+		// the token lives 10 s: actions not started within 10 s expire
+		this.engine.writer.answering((action) -> {
+			this.engine.clock.advance(Duration.ofSeconds(11));
+			return Mono.just(java.util.Map.of("ok", action.id()));
+		});
+		List<Action> deals = List.of(Engine.deal(), Engine.deal(), Engine.deal(), Engine.deal(), Engine.deal(),
+				Engine.deal());
+		Batch batch = this.engine.requested("req-1", deals.toArray(Action[]::new));
+		CibaOutcome.Approved full = this.engine.approval();
+		CibaOutcome.Approved shortLived = new CibaOutcome.Approved(full.accessToken(), full.tokenType(),
+				Duration.ofSeconds(10), full.idToken(), full.scope(), full.authorizationDetails(), full.rawResponse());
+
+		StepVerifier.create(this.engine.executor.execute(batch, "req-1", shortLived))
+			.expectNextCount(1)
+			.verifyComplete();
+
+		List<Action> stored = deals.stream().map(this.engine::action).toList();
+		long ran = stored.stream().filter((action) -> action.status() == ActionStatus.SUCCEEDED).count();
+		assertThat(ran).isPositive().isLessThanOrEqualTo(BatchExecutor.PARALLELISM);
+		assertThat(stored).filteredOn((action) -> action.status() == ActionStatus.EXPIRED)
+			.isNotEmpty()
+			.allSatisfy((action) -> {
+				assertThat(action.reason()).isEqualTo(BatchExecutor.WINDOW_CLOSED);
+				assertThat(this.engine.writer.calls(action.id())).isZero();
+			});
+	}
+
+	@Test
+	void deadlineIsTheEarliestOfWindowExpAndExpiresIn() {
+		Instant now = Instant.parse("2026-11-23T10:00:00Z");
+		Jwt jwt = Jwt.withTokenValue("t").header("alg", "RS256").subject("u").expiresAt(now.plusSeconds(60)).build();
+		assertThat(BatchExecutor.deadline(now, Duration.ofSeconds(120), jwt, null)).isEqualTo(now.plusSeconds(60));
+		assertThat(BatchExecutor.deadline(now, Duration.ofSeconds(30), jwt, null)).isEqualTo(now.plusSeconds(30));
+		assertThat(BatchExecutor.deadline(now, Duration.ofSeconds(30), jwt, Duration.ofSeconds(20)))
+			.isEqualTo(now.plusSeconds(20));
+		assertThat(BatchExecutor.deadline(now, Duration.ofSeconds(30), jwt, Duration.ofHours(24)))
+			.isEqualTo(now.plusSeconds(30));
 	}
 
 	@Test
