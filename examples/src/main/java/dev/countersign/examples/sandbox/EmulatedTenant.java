@@ -244,6 +244,15 @@ final class EmulatedTenant {
 	}
 
 	private Mono<ServerResponse> discovery(ServerRequest request) {
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(metadata());
+	}
+
+	/**
+	 * The tenant's metadata, served as OIDC discovery and as RFC 8414 authorization
+	 * server metadata.
+	 * @return a new map
+	 */
+	Map<String, Object> metadata() {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("issuer", this.issuer);
 		metadata.put("authorization_endpoint", this.issuer + "authorize");
@@ -251,7 +260,6 @@ final class EmulatedTenant {
 		metadata.put("token_endpoint", tokenEndpoint());
 		metadata.put("backchannel_authentication_endpoint", this.issuer + "bc-authorize");
 		metadata.put("backchannel_token_delivery_modes_supported", List.of("poll"));
-		metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
 		metadata.put("grant_types_supported",
 				List.of(EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE, EmulatedAuthorization.GRANT_TYPE));
 		metadata.put("code_challenge_methods_supported", List.of("S256"));
@@ -259,7 +267,12 @@ final class EmulatedTenant {
 		metadata.put("subject_types_supported", List.of("public"));
 		metadata.put("id_token_signing_alg_values_supported", List.of("RS256"));
 		metadata.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(metadata);
+		// RFC 7591: dynamic client registration, for MCP clients that sign in by
+		// themselves
+		metadata.put("registration_endpoint", this.issuer + "oidc/register");
+		metadata.put("token_endpoint_auth_methods_supported",
+				List.of("client_secret_basic", "client_secret_post", "none"));
+		return metadata;
 	}
 
 	private Mono<ServerResponse> jwks(ServerRequest request) {
