@@ -81,6 +81,17 @@ class EmulatedProvidersConfiguration {
 	}
 
 	@Bean
+	SandboxConnectedAccounts sandboxConnectedAccounts(Clock clock) {
+		return new SandboxConnectedAccounts(clock);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> emulatedMyAccountRoutes(EmulatedTenant tenant, SandboxConnectedAccounts accounts,
+			Clock clock) {
+		return new EmulatedMyAccount(tenant, accounts, clock).routes();
+	}
+
+	@Bean
 	EmulatedClientRegistration emulatedClientRegistration(EmulatedTenant tenant, Clock clock) {
 		return new EmulatedClientRegistration(tenant, clock);
 	}
@@ -99,7 +110,7 @@ class EmulatedProvidersConfiguration {
 	EmulatedTokenEndpoint emulatedTokenEndpoint(EmulatedTenant tenant, AuthProperties auth, VaultProperties vault,
 			EmulatedProviderTokens tokens, ProviderFaults faults, EmulatedCiba ciba, Environment environment,
 			EmulatedAuthorization authorization, EmulatedRefreshTokens refreshTokens,
-			EmulatedClientRegistration registration) {
+			EmulatedClientRegistration registration, SandboxConnectedAccounts accounts) {
 		String clientId = vault.clientId();
 		String clientSecret = vault.clientSecret();
 		if (clientId == null || clientId.isBlank()) {
@@ -124,11 +135,13 @@ class EmulatedProvidersConfiguration {
 			throw new InvalidConfigurationException(CONSOLE_CLIENT_ID,
 					"the sandbox's console client must not be its Token Vault or CIBA client");
 		}
-		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens, refreshTokens);
+		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens, refreshTokens,
+				accounts);
 		return new EmulatedTokenEndpoint(
 				Map.of(clientId, clientSecret, cibaClientId, cibaClientSecret, consoleClientId, consoleClientSecret),
 				Map.of(EmulatedTokenVault.GRANT_TYPE, vaultGrant, EmulatedCiba.GRANT_TYPE, ciba,
-						EmulatedAuthorization.GRANT_TYPE, authorization),
+						EmulatedAuthorization.GRANT_TYPE, authorization, EmulatedRefreshTokenGrant.GRANT_TYPE,
+						new EmulatedRefreshTokenGrant(tenant, auth.requireAudience(), refreshTokens)),
 				faults.tokenEndpoint(), registration::isRegistered);
 	}
 

@@ -81,6 +81,14 @@ final class EmulatedTenant {
 		return this.tokenLifetime;
 	}
 
+	/**
+	 * The My Account API's audience, {@code ISSUER/me/}.
+	 * @return the audience
+	 */
+	String myAccountAudience() {
+		return this.issuer + "me/";
+	}
+
 	String tokenEndpoint() {
 		return this.issuer + "oauth/token";
 	}
@@ -107,10 +115,23 @@ final class EmulatedTenant {
 	 * @return the compact JWT
 	 */
 	String accessToken(String user, String client, String scope) {
+		return accessToken(user, client, scope, List.of(this.audience, this.issuer + "userinfo"));
+	}
+
+	/**
+	 * Mints an access token for a user acting through a client, for another audience (the
+	 * My Account API's {@code ISSUER/me/}, say).
+	 * @param user the sandbox user name
+	 * @param client the client id ({@code azp})
+	 * @param scope space-separated scopes
+	 * @param audiences the audiences ({@code aud})
+	 * @return the compact JWT
+	 */
+	String accessToken(String user, String client, String scope, List<String> audiences) {
 		Instant now = this.clock.instant();
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
 			.subject(SandboxUsers.subject(user))
-			.audience(List.of(this.audience, this.issuer + "userinfo"))
+			.audience(audiences)
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(now.plus(this.tokenLifetime)))
 			.jwtID(UUID.randomUUID().toString())
