@@ -200,6 +200,9 @@ public final class ConnectedAccounts {
 	 */
 	public Mono<Integer> disconnect(String user, String connection) {
 		requireKnown(connection);
+		// drop the cached tokens whenever a removal was tried, even if one failed
+		Mono<Void> drop = this.trust.advanceCredentialEpoch(user)
+			.then(Mono.fromRunnable(() -> this.providerTokens.invalidate(user, connection)));
 		return token(user).flatMap((token) -> this.myAccount.list(token).flatMap((accounts) -> {
 			List<MyAccountClient.Account> linked = accounts.stream()
 				.filter((account) -> account.connection().equals(connection))
@@ -209,12 +212,13 @@ public final class ConnectedAccounts {
 			}
 			return Flux.fromIterable(linked)
 				.concatMap((account) -> this.myAccount.delete(token, account.id()))
-				.then(Mono.just(linked.size()));
+				.then(drop)
+				.thenReturn(linked.size())
+				.onErrorResume((ex) -> drop.onErrorResume((ignored) -> Mono.empty()).then(Mono.error(ex)));
 		}))
 			.onErrorMap(ConnectedAccounts::isUpstream, ConnectedAccounts::upstream)
-			.flatMap((removed) -> this.trust.advanceCredentialEpoch(user).then(Mono.fromRunnable(() -> {
-				this.providerTokens.invalidate(user, connection);
-			})).then(this.audit.changed(user, "connection", connection, details(false, removed))).thenReturn(removed));
+			.flatMap((removed) -> this.audit.changed(user, "connection", connection, details(false, removed))
+				.thenReturn(removed));
 	}
 
 	RouterFunction<ServerResponse> routes() {
