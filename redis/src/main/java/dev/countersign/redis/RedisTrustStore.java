@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
  * <p>
  * Key, under the user's hash tag ({@link RedisKeys}), never expiring:
  * {@code cs:{u:USER}:trust}, a hash from agent id to the {@link AgentTrust} as JSON
- * (version included).
+ * (version included); {@code cs:{u:USER}:credential-epoch}, the user's credential epoch,
+ * advanced with {@code INCR} (one round trip each way).
  *
  * <p>
  * {@link #update(String, String, Function)} is optimistic: it reads the record, applies
@@ -119,6 +120,18 @@ public final class RedisTrustStore implements TrustStore {
 		return Attempts.untilWon(attempt, MAX_UPDATE_ATTEMPTS,
 				() -> new IllegalStateException("Could not update the trust record of agent " + agent + " for user "
 						+ user + " in " + MAX_UPDATE_ATTEMPTS + " attempts: other updates kept winning"));
+	}
+
+	@Override
+	public Mono<Long> credentialEpoch(String user) {
+		String key = RedisKeys.of(user).credentialEpoch();
+		return Mono.defer(() -> this.commands.get(key)).map(Long::parseLong).defaultIfEmpty(0L);
+	}
+
+	@Override
+	public Mono<Long> advanceCredentialEpoch(String user) {
+		String key = RedisKeys.of(user).credentialEpoch();
+		return Mono.defer(() -> this.commands.incr(key));
 	}
 
 	@Override

@@ -13,9 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The in-memory cache of read tokens (DESIGN §3, "Reads"), keyed by (user, connection).
- * Only for reads: a write's provider token comes from an exchange made after its
- * approval, never from here.
+ * The in-memory cache of read tokens (DESIGN §3, "Reads"), keyed by (user, connection,
+ * credential epoch). The epoch is a counter the caller keeps in a shared store and
+ * advances when the user's tokens must be dropped everywhere (an agent revoked, an
+ * account disconnected): an entry cached under an older epoch is never served again, on
+ * any replica that reads the new one. The two-argument methods use epoch 0. Only for
+ * reads: a write's provider token comes from an exchange made after its approval, never
+ * from here.
  *
  * <p>
  * An entry is fresh until the earlier of {@code expiresAt - skew} and
@@ -107,7 +111,20 @@ public final class ReadTokenCache {
 	 * @return the token, or empty if there is none fresh (always empty when disabled)
 	 */
 	public Optional<ProviderToken> findFresh(String user, String connection) {
-		Key key = new Key(user, connection);
+		return findFresh(user, connection, 0);
+	}
+
+	/**
+	 * Return the fresh cached token for (user, connection) cached under {@code epoch},
+	 * without loading. Never blocks.
+	 * @param user the user id (the token's {@code sub})
+	 * @param connection the connection
+	 * @param epoch the user's current credential epoch
+	 * @return the token, or empty if there is none fresh under that epoch (always empty
+	 * when disabled)
+	 */
+	public Optional<ProviderToken> findFresh(String user, String connection, long epoch) {
+		Key key = new Key(user, connection, epoch);
 		if (!this.enabled) {
 			return Optional.empty();
 		}
@@ -133,15 +150,30 @@ public final class ReadTokenCache {
 	 * waited on another thread's load, the same instance)
 	 */
 	public ProviderToken get(String user, String connection, Supplier<ProviderToken> loader) {
+		return get(user, connection, 0, loader);
+	}
+
+	/**
+	 * Return the fresh token cached for (user, connection) under {@code epoch}, or load
+	 * one and cache it under that epoch. Concurrent callers for the same key share one
+	 * load. Storing under a newer epoch drops the user's entries of older ones.
+	 * @param user the user id
+	 * @param connection the connection
+	 * @param epoch the user's current credential epoch
+	 * @param loader makes the exchange; must not return {@code null}
+	 * @return the cached or loaded token
+	 * @throws RuntimeException whatever the loader threw, unchanged
+	 */
+	public ProviderToken get(String user, String connection, long epoch, Supplier<ProviderToken> loader) {
 		Objects.requireNonNull(loader, "loader must not be null");
-		Optional<ProviderToken> fresh = findFresh(user, connection);
+		Optional<ProviderToken> fresh = findFresh(user, connection, epoch);
 		if (fresh.isPresent()) {
 			return fresh.get();
 		}
 		if (!this.enabled) {
 			return Objects.requireNonNull(loader.get(), "loader must not return null");
 		}
-		Key key = new Key(user, connection);
+		Key key = new Key(user, connection, epoch);
 		Load load = new Load();
 		Load running = this.loads.putIfAbsent(key, load);
 		if (running != null) {
@@ -150,7 +182,7 @@ public final class ReadTokenCache {
 		try {
 			// A load that finished between findFresh and putIfAbsent has stored its
 			// token.
-			ProviderToken token = findFresh(user, connection)
+			ProviderToken token = findFresh(user, connection, epoch)
 				.orElseGet(() -> store(key, load, Objects.requireNonNull(loader.get(), "loader must not return null")));
 			load.result.complete(token);
 			return token;
@@ -187,13 +219,15 @@ public final class ReadTokenCache {
 	 * @param connection the connection
 	 */
 	public void invalidate(String user, String connection) {
-		Key key = new Key(user, connection);
+		Objects.requireNonNull(user, "user must not be null");
+		Objects.requireNonNull(connection, "connection must not be null");
 		synchronized (this.lock) {
-			Load load = this.loads.get(key);
-			if (load != null) {
-				load.invalidated = true;
-			}
-			this.entries.remove(key);
+			this.loads.forEach((key, load) -> {
+				if (key.user().equals(user) && key.connection().equals(connection)) {
+					load.invalidated = true;
+				}
+			});
+			this.entries.keySet().removeIf((key) -> key.user().equals(user) && key.connection().equals(connection));
 		}
 	}
 
@@ -216,6 +250,10 @@ public final class ReadTokenCache {
 		synchronized (this.lock) {
 			if (load.invalidated) {
 				return token;
+			}
+			// entries of older epochs are never served again
+			if (key.epoch() > 0) {
+				this.entries.keySet().removeIf((old) -> old.user().equals(key.user()) && old.epoch() < key.epoch());
 			}
 			if (!this.entries.containsKey(key) && this.entries.size() >= this.maxEntries) {
 				evict(now);
@@ -254,7 +292,7 @@ public final class ReadTokenCache {
 		}
 	}
 
-	private record Key(String user, String connection) {
+	private record Key(String user, String connection, long epoch) {
 
 		Key {
 			Objects.requireNonNull(user, "user must not be null");

@@ -49,6 +49,35 @@ class ReadTokenCacheTests {
 	}
 
 	@Test
+	void getWhenEpochAdvancedThenOldEntryNeverServedAndLoadsAgain() {
+		ReadTokenCache cache = cache().build();
+		ProviderToken before = cache.get("auth0|alice", "github", 0, loader("github", Duration.ofHours(1)));
+		cache.get("auth0|bob", "github", 0, loader("github", Duration.ofHours(1)));
+
+		assertThat(cache.findFresh("auth0|alice", "github", 1)).isEmpty();
+		ProviderToken after = cache.get("auth0|alice", "github", 1, loader("github", Duration.ofHours(1)));
+
+		assertThat(after).isNotSameAs(before);
+		assertThat(this.loads).hasValue(3);
+		assertThat(cache.findFresh("auth0|alice", "github", 0)).isEmpty();
+		assertThat(cache.findFresh("auth0|alice", "github", 1)).containsSame(after);
+		assertThat(cache.findFresh("auth0|bob", "github", 0)).isPresent();
+		assertThat(cache.size()).isEqualTo(2);
+	}
+
+	@Test
+	void invalidateConnectionWhenCachedUnderAnEpochThenDropped() {
+		ReadTokenCache cache = cache().build();
+		cache.get("auth0|alice", "github", 3, loader("github", Duration.ofHours(1)));
+		cache.get("auth0|alice", "google-oauth2", 3, loader("google-oauth2", Duration.ofHours(1)));
+
+		cache.invalidate("auth0|alice", "github");
+
+		assertThat(cache.findFresh("auth0|alice", "github", 3)).isEmpty();
+		assertThat(cache.findFresh("auth0|alice", "google-oauth2", 3)).isPresent();
+	}
+
+	@Test
 	void getWhenOtherUserOrConnectionThenSeparateEntries() {
 		ReadTokenCache cache = cache().build();
 

@@ -32,9 +32,11 @@ import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The emulated tenant's sign-in for the console client (the authorization code flow, RFC
- * 6749 §4.1, with PKCE, RFC 7636): {@code GET /auth0/authorize} shows a tiny consent page
- * where a seeded user is picked (no password: this is a sandbox) and
+ * The emulated tenant's sign-in for the console client and for MCP clients that
+ * registered themselves ({@link EmulatedClientRegistration}; the authorization code flow,
+ * RFC 6749 §4.1, with PKCE, RFC 7636, and RFC 8707's {@code resource}, which must name
+ * the Countersign API): {@code GET /auth0/authorize} shows a tiny consent page where a
+ * seeded user is picked (no password: this is a sandbox) and
  * {@code POST /auth0/authorize} redirects back with a code, or with
  * {@code error=access_denied}; the grant {@value #GRANT_TYPE} of the token endpoint
  * redeems the code once, for the client it was issued to, with the same
@@ -59,13 +61,16 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 
 	private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
 
-	private static final Set<String> TOKEN_PARAMETERS = Set.of("grant_type", "code", "redirect_uri", "code_verifier");
+	private static final Set<String> TOKEN_PARAMETERS = Set.of("grant_type", "code", "redirect_uri", "code_verifier",
+			"resource");
 
 	private final EmulatedTenant tenant;
 
 	private final String audience;
 
 	private final Map<String, URI> redirectUris;
+
+	private final @Nullable EmulatedClientRegistration registration;
 
 	private final EmulatedRefreshTokens refreshTokens;
 
@@ -86,11 +91,43 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 	 */
 	EmulatedAuthorization(EmulatedTenant tenant, String audience, Map<String, URI> redirectUris,
 			EmulatedRefreshTokens refreshTokens, Clock clock) {
+		this(tenant, audience, redirectUris, null, refreshTokens, clock);
+	}
+
+	/**
+	 * Creates the sign-in, also for clients registered dynamically (RFC 7591).
+	 * @param tenant mints the tokens
+	 * @param audience the Countersign API identifier, the only {@code audience} or
+	 * {@code resource} served
+	 * @param redirectUris the configured clients, each with its one registered callback
+	 * @param registration the dynamically registered clients, or null for none
+	 * @param refreshTokens where refresh tokens are issued
+	 * @param clock the clock
+	 */
+	EmulatedAuthorization(EmulatedTenant tenant, String audience, Map<String, URI> redirectUris,
+			@Nullable EmulatedClientRegistration registration, EmulatedRefreshTokens refreshTokens, Clock clock) {
 		this.tenant = tenant;
 		this.audience = audience;
 		this.redirectUris = Map.copyOf(redirectUris);
+		this.registration = registration;
 		this.refreshTokens = refreshTokens;
 		this.clock = clock;
+	}
+
+	/** The client's callbacks, and whether it was registered dynamically. */
+	private Clients clients() {
+		return (clientId) -> {
+			URI configured = this.redirectUris.get(clientId);
+			if (configured != null) {
+				return new Registered(clientId, Set.of(configured), false);
+			}
+			if (this.registration == null) {
+				return null;
+			}
+			return this.registration.find(clientId)
+				.map((client) -> new Registered(client.name(), client.redirectUris(), true))
+				.orElse(null);
+		};
 	}
 
 	RouterFunction<ServerResponse> routes() {
@@ -102,14 +139,14 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 		request.queryParams().forEach((name, values) -> parameters.put(name, values.get(0)));
 		Request authorization;
 		try {
-			authorization = Request.parse(parameters, this.redirectUris, this.audience);
+			authorization = Request.parse(parameters, clients(), this.audience);
 		}
 		catch (IllegalArgumentException ex) {
 			return page(HttpStatus.BAD_REQUEST,
 					"<h1>Sign-in refused</h1><p>" + HtmlUtils.htmlEscape(ex.getMessage()) + "</p>");
 		}
 		StringBuilder form = new StringBuilder();
-		form.append("<h1>Sign in to ").append(HtmlUtils.htmlEscape(authorization.clientId())).append("</h1>");
+		form.append("<h1>Sign in to ").append(HtmlUtils.htmlEscape(authorization.clientName())).append("</h1>");
 		form.append("<p>EMULATED Auth0 tenant: pick a sandbox user. The application asks for <code>")
 			.append(HtmlUtils.htmlEscape(authorization.scope()))
 			.append("</code>.</p>");
@@ -143,7 +180,7 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 			String user;
 			try {
 				parameters = single(form);
-				authorization = Request.parse(parameters, this.redirectUris, this.audience);
+				authorization = Request.parse(parameters, clients(), this.audience);
 				user = SandboxUsers.checkName("user", parameters.getOrDefault("user", SandboxUsers.DEFAULT_USER));
 			}
 			catch (IllegalArgumentException ex) {
@@ -178,6 +215,10 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 		String codeValue = require(parameters, "code");
 		String redirectUri = require(parameters, "redirect_uri");
 		String verifier = require(parameters, "code_verifier");
+		String resource = parameters.get("resource");
+		if (resource != null && !stripSlash(resource).equals(stripSlash(this.audience))) {
+			throw new OAuthErrorException(HttpStatus.BAD_REQUEST, "invalid_target", "Service not found: " + resource);
+		}
 		// RFC 6749 §4.1.2: a code is used once; a second try finds nothing
 		Code code = this.codes.remove(codeValue);
 		if (code == null || !this.clock.instant().isBefore(code.expiresAt())) {
@@ -213,6 +254,10 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 		byte[] bytes = new byte[24];
 		this.random.nextBytes(bytes);
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	static String stripSlash(String uri) {
+		return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
 	}
 
 	static String s256(String verifier) {
@@ -256,44 +301,67 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 	 * A checked authorization request.
 	 *
 	 * @param clientId the client
-	 * @param redirectUri its registered callback
+	 * @param clientName what the consent page calls it
+	 * @param redirectUri the registered callback asked for
 	 * @param scope the scopes asked, space-separated
 	 * @param state the client's state
 	 * @param nonce the OIDC nonce, or null
 	 * @param codeChallenge the PKCE S256 challenge
+	 * @param resource the RFC 8707 resource asked for, or null
 	 */
-	record Request(String clientId, URI redirectUri, String scope, String state, @Nullable String nonce,
-			String codeChallenge) {
+	record Request(String clientId, String clientName, URI redirectUri, String scope, String state,
+			@Nullable String nonce, String codeChallenge, @Nullable String resource) {
 
 		static Request parse(Map<String, String> parameters, Map<String, URI> redirectUris, String audience) {
+			return parse(parameters, (clientId) -> {
+				URI registered = redirectUris.get(clientId);
+				return (registered != null) ? new Registered(clientId, Set.of(registered), false) : null;
+			}, audience);
+		}
+
+		static Request parse(Map<String, String> parameters, Clients clients, String audience) {
 			String clientId = required(parameters, "client_id");
-			URI registered = redirectUris.get(clientId);
+			Registered registered = clients.find(clientId);
 			if (registered == null) {
 				throw new IllegalArgumentException("Unknown client: " + clientId);
 			}
 			String redirectUri = required(parameters, "redirect_uri");
-			if (!registered.toString().equals(redirectUri)) {
-				throw new IllegalArgumentException(
-						"Callback URL mismatch. " + redirectUri + " is not in the list of allowed callback URLs");
-			}
+			// RFC 6749 §3.1.2.3 (and OAuth 2.1): exact match against a registered
+			// callback
+			URI callback = registered.redirectUris()
+				.stream()
+				.filter((uri) -> uri.toString().equals(redirectUri))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException(
+						"Callback URL mismatch. " + redirectUri + " is not in the list of allowed callback URLs"));
 			if (!"code".equals(required(parameters, "response_type"))) {
 				throw new IllegalArgumentException("Unsupported response_type: only code is served");
 			}
-			String scope = required(parameters, "scope");
-			if (!Arrays.asList(scope.split(" ")).contains("openid")) {
+			// a dynamically registered MCP client may omit scope; it then gets openid
+			String scope = registered.dynamic() ? parameters.getOrDefault("scope", "openid")
+					: required(parameters, "scope");
+			if (scope.isBlank()) {
+				scope = "openid";
+			}
+			if (!registered.dynamic() && !Arrays.asList(scope.split(" ")).contains("openid")) {
 				throw new IllegalArgumentException("scope must contain openid");
 			}
 			String requestedAudience = parameters.get("audience");
 			if (requestedAudience != null && !requestedAudience.equals(audience)) {
 				throw new IllegalArgumentException("Service not found: " + requestedAudience);
 			}
+			// RFC 8707: MCP clients name the resource they want a token for
+			String resource = parameters.get("resource");
+			if (resource != null && !stripSlash(resource).equals(stripSlash(audience))) {
+				throw new IllegalArgumentException("Service not found: " + resource);
+			}
 			String challenge = required(parameters, "code_challenge");
 			// RFC 7636 §4.2: the sandbox accepts S256 only, never plain
 			if (!"S256".equals(parameters.get("code_challenge_method")) || !CHALLENGE.matcher(challenge).matches()) {
 				throw new IllegalArgumentException("code_challenge_method must be S256 with a 43-character challenge");
 			}
-			return new Request(clientId, registered, scope, required(parameters, "state"), parameters.get("nonce"),
-					challenge);
+			return new Request(clientId, registered.name(), callback, scope, required(parameters, "state"),
+					parameters.get("nonce"), challenge, resource);
 		}
 
 		private static String required(Map<String, String> parameters, String name) {
@@ -320,9 +388,34 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 			}
 			parameters.put("code_challenge", this.codeChallenge);
 			parameters.put("code_challenge_method", "S256");
+			if (this.resource != null) {
+				parameters.put("resource", this.resource);
+			}
 			return parameters;
 		}
 
+	}
+
+	/** Looks up a client that may sign users in. */
+	interface Clients {
+
+		/**
+		 * Finds a client.
+		 * @param clientId the client id
+		 * @return the client, or null when unknown
+		 */
+		@Nullable Registered find(String clientId);
+
+	}
+
+	/**
+	 * A client that may sign users in.
+	 *
+	 * @param name what the consent page calls it
+	 * @param redirectUris its callbacks
+	 * @param dynamic whether it registered itself (RFC 7591)
+	 */
+	record Registered(String name, Set<URI> redirectUris, boolean dynamic) {
 	}
 
 	/** An issued code: single use, short-lived. */

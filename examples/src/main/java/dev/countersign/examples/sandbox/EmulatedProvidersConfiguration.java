@@ -2,11 +2,15 @@ package dev.countersign.examples.sandbox;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsWebFilter;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -77,19 +81,36 @@ class EmulatedProvidersConfiguration {
 	}
 
 	@Bean
+	SandboxConnectedAccounts sandboxConnectedAccounts(Clock clock) {
+		return new SandboxConnectedAccounts(clock);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> emulatedMyAccountRoutes(EmulatedTenant tenant, SandboxConnectedAccounts accounts,
+			Clock clock) {
+		return new EmulatedMyAccount(tenant, accounts, clock).routes();
+	}
+
+	@Bean
+	EmulatedClientRegistration emulatedClientRegistration(EmulatedTenant tenant, Clock clock) {
+		return new EmulatedClientRegistration(tenant, clock);
+	}
+
+	@Bean
 	EmulatedAuthorization emulatedAuthorization(EmulatedTenant tenant, AuthProperties auth, Environment environment,
-			EmulatedRefreshTokens refreshTokens, Clock clock) {
+			EmulatedClientRegistration registration, EmulatedRefreshTokens refreshTokens, Clock clock) {
 		String consoleClientId = require(environment, CONSOLE_CLIENT_ID, "the sandbox's console client is not set");
 		URI redirectUri = URI
 			.create(require(environment, CONSOLE_REDIRECT_URI, "the sandbox's console client has no callback URL"));
 		return new EmulatedAuthorization(tenant, auth.requireAudience(), Map.of(consoleClientId, redirectUri),
-				refreshTokens, clock);
+				registration, refreshTokens, clock);
 	}
 
 	@Bean
 	EmulatedTokenEndpoint emulatedTokenEndpoint(EmulatedTenant tenant, AuthProperties auth, VaultProperties vault,
 			EmulatedProviderTokens tokens, ProviderFaults faults, EmulatedCiba ciba, Environment environment,
-			EmulatedAuthorization authorization, EmulatedRefreshTokens refreshTokens) {
+			EmulatedAuthorization authorization, EmulatedRefreshTokens refreshTokens,
+			EmulatedClientRegistration registration, SandboxConnectedAccounts accounts) {
 		String clientId = vault.clientId();
 		String clientSecret = vault.clientSecret();
 		if (clientId == null || clientId.isBlank()) {
@@ -114,18 +135,46 @@ class EmulatedProvidersConfiguration {
 			throw new InvalidConfigurationException(CONSOLE_CLIENT_ID,
 					"the sandbox's console client must not be its Token Vault or CIBA client");
 		}
-		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens, refreshTokens);
+		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens, refreshTokens,
+				accounts);
 		return new EmulatedTokenEndpoint(
 				Map.of(clientId, clientSecret, cibaClientId, cibaClientSecret, consoleClientId, consoleClientSecret),
 				Map.of(EmulatedTokenVault.GRANT_TYPE, vaultGrant, EmulatedCiba.GRANT_TYPE, ciba,
-						EmulatedAuthorization.GRANT_TYPE, authorization),
-				faults.tokenEndpoint());
+						EmulatedAuthorization.GRANT_TYPE, authorization, EmulatedRefreshTokenGrant.GRANT_TYPE,
+						new EmulatedRefreshTokenGrant(tenant, auth.requireAudience(), refreshTokens)),
+				faults.tokenEndpoint(), registration::isRegistered);
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> emulatedTokenEndpointRoutes(EmulatedTokenEndpoint endpoint, EmulatedCiba ciba,
-			ProviderFaults faults, EmulatedAuthorization authorization) {
-		return endpoint.routes().and(ciba.routes(endpoint, faults.backchannel())).and(authorization.routes());
+			ProviderFaults faults, EmulatedAuthorization authorization, EmulatedClientRegistration registration) {
+		return endpoint.routes()
+			.and(ciba.routes(endpoint, faults.backchannel()))
+			.and(authorization.routes())
+			.and(registration.routes());
+	}
+
+	/**
+	 * CORS for what a browser-based MCP client (MCP Inspector) fetches from the tenant
+	 * during a standard sign-in: the metadata, the registration and the token endpoint.
+	 * No credentials are allowed, so no cookie crosses.
+	 * @return the filter
+	 */
+	@Bean
+	CorsWebFilter emulatedTenantCorsFilter() {
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.addAllowedOriginPattern("*");
+		cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+		cors.addAllowedHeader("*");
+		cors.setAllowCredentials(false);
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration(EmulatedClientRegistration.PATH, cors);
+		source.registerCorsConfiguration(EmulatedTokenEndpoint.PATH, cors);
+		source.registerCorsConfiguration(EmulatedTenant.BASE_PATH + "/.well-known/**", cors);
+		for (String path : EmulatedClientRegistration.METADATA_PATHS) {
+			source.registerCorsConfiguration(path, cors);
+		}
+		return new CorsWebFilter(source);
 	}
 
 	@Bean

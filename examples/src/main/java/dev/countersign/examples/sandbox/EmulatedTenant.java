@@ -81,6 +81,14 @@ final class EmulatedTenant {
 		return this.tokenLifetime;
 	}
 
+	/**
+	 * The My Account API's audience, {@code ISSUER/me/}.
+	 * @return the audience
+	 */
+	String myAccountAudience() {
+		return this.issuer + "me/";
+	}
+
 	String tokenEndpoint() {
 		return this.issuer + "oauth/token";
 	}
@@ -107,10 +115,23 @@ final class EmulatedTenant {
 	 * @return the compact JWT
 	 */
 	String accessToken(String user, String client, String scope) {
+		return accessToken(user, client, scope, List.of(this.audience, this.issuer + "userinfo"));
+	}
+
+	/**
+	 * Mints an access token for a user acting through a client, for another audience (the
+	 * My Account API's {@code ISSUER/me/}, say).
+	 * @param user the sandbox user name
+	 * @param client the client id ({@code azp})
+	 * @param scope space-separated scopes
+	 * @param audiences the audiences ({@code aud})
+	 * @return the compact JWT
+	 */
+	String accessToken(String user, String client, String scope, List<String> audiences) {
 		Instant now = this.clock.instant();
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
 			.subject(SandboxUsers.subject(user))
-			.audience(List.of(this.audience, this.issuer + "userinfo"))
+			.audience(audiences)
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(now.plus(this.tokenLifetime)))
 			.jwtID(UUID.randomUUID().toString())
@@ -244,6 +265,15 @@ final class EmulatedTenant {
 	}
 
 	private Mono<ServerResponse> discovery(ServerRequest request) {
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(metadata());
+	}
+
+	/**
+	 * The tenant's metadata, served as OIDC discovery and as RFC 8414 authorization
+	 * server metadata.
+	 * @return a new map
+	 */
+	Map<String, Object> metadata() {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("issuer", this.issuer);
 		metadata.put("authorization_endpoint", this.issuer + "authorize");
@@ -251,7 +281,6 @@ final class EmulatedTenant {
 		metadata.put("token_endpoint", tokenEndpoint());
 		metadata.put("backchannel_authentication_endpoint", this.issuer + "bc-authorize");
 		metadata.put("backchannel_token_delivery_modes_supported", List.of("poll"));
-		metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
 		metadata.put("grant_types_supported",
 				List.of(EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE, EmulatedAuthorization.GRANT_TYPE));
 		metadata.put("code_challenge_methods_supported", List.of("S256"));
@@ -259,7 +288,12 @@ final class EmulatedTenant {
 		metadata.put("subject_types_supported", List.of("public"));
 		metadata.put("id_token_signing_alg_values_supported", List.of("RS256"));
 		metadata.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(metadata);
+		// RFC 7591: dynamic client registration, for MCP clients that sign in by
+		// themselves
+		metadata.put("registration_endpoint", this.issuer + "oidc/register");
+		metadata.put("token_endpoint_auth_methods_supported",
+				List.of("client_secret_basic", "client_secret_post", "none"));
+		return metadata;
 	}
 
 	private Mono<ServerResponse> jwks(ServerRequest request) {

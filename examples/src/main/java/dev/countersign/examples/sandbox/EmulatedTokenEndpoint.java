@@ -6,6 +6,8 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -23,7 +25,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * The emulated tenant's token endpoint, {@code POST /auth0/oauth/token}: reads the form,
  * authenticates the client ({@code client_secret_post} or {@code client_secret_basic}),
- * and hands the request to the grant named by {@code grant_type}. Errors are Auth0's JSON
+ * or lets a public client name itself for the grants in {@link #PUBLIC_GRANTS} only, and
+ * hands the request to the grant named by {@code grant_type}. Errors are Auth0's JSON
  * bodies: a bad client is 401 {@code access_denied}, a missing or repeated parameter 400
  * {@code invalid_request}, an unknown grant 400 {@code unsupported_grant_type}.
  */
@@ -31,11 +34,19 @@ final class EmulatedTokenEndpoint {
 
 	static final String PATH = EmulatedTenant.BASE_PATH + "/oauth/token";
 
+	/**
+	 * The grants a public client may use: never Token Vault, CIBA or anything else that
+	 * needs a confidential client.
+	 */
+	static final Set<String> PUBLIC_GRANTS = Set.of(EmulatedAuthorization.GRANT_TYPE);
+
 	private final Map<String, String> clientSecrets;
 
 	private final Map<String, Grant> grants;
 
 	private final ProviderFaults.Faults faults;
+
+	private final Predicate<String> publicClients;
 
 	/**
 	 * Creates the endpoint.
@@ -44,9 +55,24 @@ final class EmulatedTokenEndpoint {
 	 * @param faults the faults to consult before answering
 	 */
 	EmulatedTokenEndpoint(Map<String, String> clientSecrets, Map<String, Grant> grants, ProviderFaults.Faults faults) {
+		this(clientSecrets, grants, faults, (client) -> false);
+	}
+
+	/**
+	 * Creates the endpoint, also for public clients.
+	 * @param clientSecrets the confidential clients, by id
+	 * @param grants the grants it serves, by {@code grant_type}
+	 * @param faults the faults to consult before answering
+	 * @param publicClients whether a client id names a public client, which sends its
+	 * {@code client_id} and no secret and may use only the grants in
+	 * {@link #PUBLIC_GRANTS}
+	 */
+	EmulatedTokenEndpoint(Map<String, String> clientSecrets, Map<String, Grant> grants, ProviderFaults.Faults faults,
+			Predicate<String> publicClients) {
 		this.clientSecrets = Map.copyOf(clientSecrets);
 		this.grants = Map.copyOf(grants);
 		this.faults = faults;
+		this.publicClients = publicClients;
 	}
 
 	RouterFunction<ServerResponse> routes() {
@@ -99,7 +125,22 @@ final class EmulatedTokenEndpoint {
 			}
 			parameters.put(name, values.get(0));
 		});
-		String client = authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION), parameters);
+		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+		String client;
+		String postedId = parameters.get("client_id");
+		if (authorization == null && !parameters.containsKey("client_secret") && postedId != null
+				&& this.publicClients.test(postedId)) {
+			// RFC 6749 §2.3, §3.2.1: a public client identifies itself, no secret
+			String grantType = parameters.get("grant_type");
+			if (grantType == null || !PUBLIC_GRANTS.contains(grantType)) {
+				throw new OAuthErrorException(HttpStatus.FORBIDDEN, "unauthorized_client",
+						"Grant type '" + grantType + "' not allowed for the client.");
+			}
+			client = postedId;
+		}
+		else {
+			client = authenticate(authorization, parameters);
+		}
 		parameters.remove("client_id");
 		parameters.remove("client_secret");
 		return new Answer(endpoint.grant(client, parameters));

@@ -1,5 +1,6 @@
 package dev.countersign.examples.sandbox;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,6 +57,8 @@ final class EmulatedTokenVault implements EmulatedTokenEndpoint.Grant {
 
 	private final EmulatedRefreshTokens refreshTokens;
 
+	private final SandboxConnectedAccounts accounts;
+
 	/**
 	 * Creates the exchange, knowing no refresh tokens.
 	 * @param tenant the tenant whose access tokens are accepted as subject tokens
@@ -76,10 +79,24 @@ final class EmulatedTokenVault implements EmulatedTokenEndpoint.Grant {
 	 */
 	EmulatedTokenVault(EmulatedTenant tenant, String audience, EmulatedProviderTokens tokens,
 			EmulatedRefreshTokens refreshTokens) {
+		this(tenant, audience, tokens, refreshTokens, new SandboxConnectedAccounts(Clock.systemUTC()));
+	}
+
+	/**
+	 * Creates the exchange over the users' connected accounts.
+	 * @param tenant the tenant whose access tokens are accepted as subject tokens
+	 * @param audience the Countersign API identifier that subject tokens must name
+	 * @param tokens where provider tokens are issued
+	 * @param refreshTokens the refresh tokens the tenant issued
+	 * @param accounts which accounts each user has connected
+	 */
+	EmulatedTokenVault(EmulatedTenant tenant, String audience, EmulatedProviderTokens tokens,
+			EmulatedRefreshTokens refreshTokens, SandboxConnectedAccounts accounts) {
 		this.tenant = tenant;
 		this.audience = audience;
 		this.tokens = tokens;
 		this.refreshTokens = refreshTokens;
+		this.accounts = accounts;
 	}
 
 	@Override
@@ -104,7 +121,7 @@ final class EmulatedTokenVault implements EmulatedTokenEndpoint.Grant {
 			throw OAuthErrorException.invalidRequest("Unknown connection: " + connection);
 		}
 		String user = refresh ? refreshTokenUser(subjectToken, client) : user(subjectToken);
-		if (!SandboxUsers.connections(user).contains(connection)) {
+		if (!this.accounts.connections(user).contains(connection)) {
 			throw new OAuthErrorException(HttpStatus.UNAUTHORIZED, "federated_connection_refresh_token_not_found",
 					"Federated connection Refresh Token not found.");
 		}

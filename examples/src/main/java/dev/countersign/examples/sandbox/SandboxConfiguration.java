@@ -69,7 +69,8 @@ class SandboxConfiguration {
 		// providers.
 		return http
 			.securityMatcher(
-					ServerWebExchangeMatchers.pathMatchers("/sandbox", "/sandbox/**", EmulatedTenant.BASE_PATH + "/**"))
+					ServerWebExchangeMatchers.pathMatchers("/sandbox", "/sandbox/**", EmulatedTenant.BASE_PATH + "/**",
+							"/.well-known/oauth-authorization-server/**", "/.well-known/openid-configuration/**"))
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)

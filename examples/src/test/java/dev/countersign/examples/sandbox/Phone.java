@@ -89,8 +89,12 @@ final class Phone {
 	}
 
 	static HttpResponse<String> send(HttpRequest request) {
+		return send(HTTP, request);
+	}
+
+	static HttpResponse<String> send(HttpClient client, HttpRequest request) {
 		try {
-			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+			return client.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);

@@ -46,17 +46,67 @@ final class SandboxAgent implements AutoCloseable {
 	}
 
 	static SandboxAgent connect(RunningSandbox sandbox, String user, Consumer<ProgressNotification> progress) {
+		return connect(sandbox, user, AGENT, progress);
+	}
+
+	/**
+	 * Connects as another agent of the user.
+	 * @param sandbox the sandbox
+	 * @param user the user
+	 * @param agent the agent's client id
+	 * @return the connected agent
+	 */
+	static SandboxAgent connectAs(RunningSandbox sandbox, String user, String agent) {
+		return connect(sandbox, user, agent, (progress) -> {
+		});
+	}
+
+	/**
+	 * Connects with a bearer token obtained elsewhere (for example by a standard OAuth
+	 * sign-in).
+	 * @param sandbox the sandbox
+	 * @param token the agent's access token
+	 * @return the connected agent
+	 */
+	static SandboxAgent connectWithToken(RunningSandbox sandbox, String token) {
+		return new SandboxAgent(client(sandbox, token, (progress) -> {
+		}));
+	}
+
+	private static SandboxAgent connect(RunningSandbox sandbox, String user, String agent,
+			Consumer<ProgressNotification> progress) {
+		return new SandboxAgent(client(sandbox, sandbox.agentToken("agent=" + agent + "&user=" + user), progress));
+	}
+
+	private static McpSyncClient client(RunningSandbox sandbox, String token, Consumer<ProgressNotification> progress) {
 		McpSyncClient client = McpClient
 			.sync(HttpClientStreamableHttpTransport.builder(sandbox.baseUrl())
 				.endpoint("/mcp")
-				.requestBuilder(HttpRequest.newBuilder()
-					.header("Authorization", "Bearer " + sandbox.agentToken("agent=" + AGENT + "&user=" + user)))
+				.requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
 				.build())
 			.requestTimeout(Duration.ofSeconds(60))
 			.progressConsumer(progress)
 			.build();
 		client.initialize();
-		return new SandboxAgent(client);
+		return client;
+	}
+
+	/**
+	 * Lists the tools' names.
+	 * @return the names
+	 */
+	List<String> toolNames() {
+		return this.client.listTools().tools().stream().map((tool) -> tool.name()).toList();
+	}
+
+	/**
+	 * Calls a tool, error or not.
+	 * @param tool the tool
+	 * @param args its arguments
+	 * @return the result
+	 */
+	CallToolResult callRaw(String tool, Map<String, Object> args) {
+		return this.client.callTool(new CallToolRequest(tool, args));
 	}
 
 	/**

@@ -47,7 +47,9 @@ import dev.countersign.server.change.SettingsAudit;
  * {@code pinned_level}. Raising the effective level is a loosening (202, the phone);
  * anything else is applied at once;</li>
  * <li>{@code POST …/revoke}: at once; the agent's {@code PENDING} and {@code BATCHED}
- * actions of this user are cancelled ("agent revoked by the user"), each audited;</li>
+ * actions of this user are cancelled ("agent revoked by the user"), each audited, and the
+ * user's credential epoch is advanced, so the user's cached provider tokens are dropped
+ * on every replica (the audit entry says {@code provider_tokens_dropped});</li>
  * <li>{@code POST …/restore}: a loosening (202, the phone).</li>
  * </ul>
  * An agent the user has no record of is answered 404.
@@ -137,8 +139,14 @@ class AgentsApi {
 	@PostMapping("/{agent}/revoke")
 	Mono<Map<String, Object>> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String agent) {
 		String user = caller.user();
-		return known(user, agent).then(this.ledger.revoke(user, agent))
-			.flatMap((stored) -> this.audit.changed(user, "agent", agent, details(stored)))
+		// DESIGN §12: the user's cached provider tokens are dropped on every replica by
+		// advancing the credential epoch in the store (the read cache's key includes it)
+		return seen(user, agent).then(this.ledger.revoke(user, agent))
+			.flatMap((stored) -> this.trust.advanceCredentialEpoch(user).flatMap((epoch) -> {
+				Map<String, @Nullable Object> details = details(stored);
+				details.put("provider_tokens_dropped", true);
+				return this.audit.changed(user, "agent", agent, details);
+			}))
 			.then(this.actions.findByUser(user, CANCELLABLE)
 				.filter((action) -> action.agent().equals(agent))
 				.concatMap((action) -> this.actions
@@ -169,6 +177,20 @@ class AgentsApi {
 						"restore agent", reasons)
 				.<ResponseEntity<?>>map(ChangesApi::accepted);
 		});
+	}
+
+	/**
+	 * An agent the user may revoke: one with a trust record, or one that holds actions of
+	 * the user but has no outcome yet (a new agent whose first writes wait). Anything
+	 * else is 404, as another user's agent is.
+	 */
+	private Mono<Boolean> seen(String user, String agent) {
+		return this.trust.find(user, agent)
+			.map((found) -> true)
+			.switchIfEmpty(this.actions.findByUser(user, EnumSet.allOf(ActionStatus.class))
+				.any((action) -> action.agent().equals(agent))
+				.filter(Boolean::booleanValue))
+			.switchIfEmpty(Mono.error(() -> ApiException.notFound("agent", agent)));
 	}
 
 	private Mono<AgentTrust> known(String user, String agent) {

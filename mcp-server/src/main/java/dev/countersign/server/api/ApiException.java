@@ -55,6 +55,15 @@ public final class ApiException extends RuntimeException {
 	}
 
 	/**
+	 * An upstream service Countersign needs failed or refused (502).
+	 * @param detail what failed, never a token
+	 * @return the exception
+	 */
+	public static ApiException badGateway(String detail) {
+		return new ApiException(HttpStatus.BAD_GATEWAY, null, detail);
+	}
+
+	/**
 	 * The status to answer.
 	 * @return the status
 	 */

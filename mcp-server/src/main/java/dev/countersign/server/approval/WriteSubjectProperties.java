@@ -63,7 +63,7 @@ public record WriteSubjectProperties(@Nullable String writeSubject, @Nullable St
 	public RefreshTokenCipher requireCipher() {
 		if (this.refreshTokenKey == null || this.refreshTokenKey.isBlank()) {
 			throw new InvalidConfigurationException("countersign.vault.refresh-token-key",
-					"write-subject=refresh-token stores users' refresh tokens sealed with this key, which is not set "
+					"the console sign-in (write-subject=refresh-token or countersign.connections.enabled) stores users' refresh tokens sealed with this key, which is not set "
 							+ "(raw text, at least " + RefreshTokenCipher.MIN_KEY_BYTES
 							+ " bytes; environment variable COUNTERSIGN_VAULT_REFRESH_TOKEN_KEY)");
 		}

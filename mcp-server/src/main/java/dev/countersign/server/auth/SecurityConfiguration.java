@@ -49,6 +49,9 @@ public class SecurityConfiguration {
 	/** The console sign-in's callback: public, GET only. */
 	static final String CONSOLE_CALLBACK_PATH = "/console/callback";
 
+	/** Where a provider's consent returns when the user connects an account. */
+	static final String CONNECTIONS_CALLBACK_PATH = "/console/connections/callback";
+
 	/**
 	 * The actuator paths open without a token: health (with its probe groups) and the
 	 * Prometheus scrape. No other actuator endpoint is exposed.
@@ -109,7 +112,7 @@ public class SecurityConfiguration {
 				.pathMatchers(ProtectedResourceMetadata.PATH, ProtectedResourceMetadata.MCP_PATH)
 				.permitAll()
 				// the console sign-in (write-subject=refresh-token): these two paths only
-				.pathMatchers(HttpMethod.GET, CONSOLE_LOGIN_PATH, CONSOLE_CALLBACK_PATH)
+				.pathMatchers(HttpMethod.GET, CONSOLE_LOGIN_PATH, CONSOLE_CALLBACK_PATH, CONNECTIONS_CALLBACK_PATH)
 				.permitAll()
 				// probes and the scrape: GET only, these paths only
 				.pathMatchers(HttpMethod.GET, ACTUATOR_PATHS)

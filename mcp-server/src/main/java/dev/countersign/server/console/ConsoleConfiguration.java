@@ -1,5 +1,6 @@
 package dev.countersign.server.console;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.Locale;
 
@@ -15,6 +16,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -22,11 +24,15 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.countersign.policy.account.InMemoryRefreshTokenStore;
 import dev.countersign.policy.account.RefreshTokenCipher;
 import dev.countersign.policy.account.RefreshTokenStore;
+import dev.countersign.policy.trust.TrustStore;
 import dev.countersign.server.approval.WriteSubject;
 import dev.countersign.server.approval.WriteSubjectProperties;
 import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.auth.AuthProperties;
 import dev.countersign.server.auth.Callers;
+import dev.countersign.server.auth.InvalidConfigurationException;
+import dev.countersign.server.change.SettingsAudit;
+import dev.countersign.server.provider.ProviderTokens;
 import dev.countersign.server.provider.VaultConfiguration;
 import dev.countersign.server.provider.VaultProperties;
 import dev.countersign.server.web.HttpProperties;
@@ -36,7 +42,8 @@ import dev.countersign.vault.TokenVaultOptions;
 import dev.countersign.server.store.StoreMode;
 
 /**
- * Wires the console sign-in and the refresh-token write subject. With
+ * Wires the console sign-in, connected accounts ({@code countersign.connections.enabled},
+ * which needs the sign-in too) and the refresh-token write subject. With
  * {@code countersign.vault.write-subject=refresh-token} it refuses to start, naming the
  * setting, when {@code countersign.vault.refresh-token-key},
  * {@code countersign.console.client-id} (which must be a console client),
@@ -58,13 +65,13 @@ public class ConsoleConfiguration {
 	}
 
 	@Bean
-	@Conditional(RefreshTokenMode.class)
+	@Conditional(SignInMode.class)
 	RefreshTokenCipher refreshTokenCipher(WriteSubjectProperties writeSubject) {
 		return writeSubject.requireCipher();
 	}
 
 	@Bean
-	@Conditional(RefreshTokenMode.class)
+	@Conditional(SignInMode.class)
 	ConsoleSignIn.Settings consoleSettings(ConsoleProperties console, AuthProperties auth) {
 		return new ConsoleSignIn.Settings(auth.requireIssuer().toString(), auth.requireAudience(),
 				auth.effectiveJwksUri(), auth.effectiveAlgorithms(), auth.effectiveClockSkew(),
@@ -89,17 +96,49 @@ public class ConsoleConfiguration {
 	}
 
 	@Bean
-	@Conditional(RefreshTokenMode.class)
+	@Conditional(SignInMode.class)
 	ConsoleSignIn consoleSignIn(ConsoleSignIn.Settings settings, ReactiveJwtDecoder jwtDecoder, Callers callers,
 			RefreshTokenCipher cipher, RefreshTokenStore store, ApprovalAudit audit, PublicUrls urls, Clock clock) {
 		return new ConsoleSignIn(settings, jwtDecoder, callers, cipher, store, audit, urls, clock);
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> consoleRoutes(ObjectProvider<ConsoleSignIn> signIn) {
+	@Conditional(ConnectionsMode.class)
+	ConnectedAccounts connectedAccounts(ConnectionsProperties connections, ConsoleProperties console,
+			ConsoleSignIn.Settings settings, HttpProperties http, VaultProperties vault, AuthProperties auth,
+			RefreshTokenStore store, RefreshTokenCipher cipher, TrustStore trust, ProviderTokens providerTokens,
+			SettingsAudit audit, Clock clock) {
+		URI issuer = auth.requireIssuer();
+		// Auth0 (multi-resource refresh token): the console client trades the user's
+		// refresh token for a My Account token
+		MyAccountClient myAccount = new MyAccountClient(WebClient.create(),
+				VaultConfiguration.tokenEndpoint(vault, auth), connections.effectiveMyAccountUrl(issuer),
+				connections.effectiveAudience(issuer), settings.clientId(), settings.clientSecret());
+		return new ConnectedAccounts(myAccount, store, cipher, trust, providerTokens, audit,
+				connections.effectiveConnections(), connectCallback(console, http), console.signInUrl(http.publicUrl()),
+				clock);
+	}
+
+	private static String connectCallback(ConsoleProperties console, HttpProperties http) {
+		if (http.publicUrl() != null) {
+			String base = http.publicUrl().toString();
+			return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + ConnectedAccounts.CALLBACK_PATH;
+		}
+		if (console.redirectUri() != null) {
+			return console.redirectUri().resolve(ConnectedAccounts.CALLBACK_PATH).toString();
+		}
+		throw new InvalidConfigurationException("countersign.console.redirect-uri",
+				"countersign.connections.enabled needs Countersign's public URL for the connect callback "
+						+ ConnectedAccounts.CALLBACK_PATH + "; set it or countersign.http.public-url");
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> consoleRoutes(ObjectProvider<ConsoleSignIn> signIn,
+			ObjectProvider<ConnectedAccounts> connectedAccounts) {
 		ConsoleSignIn active = signIn.getIfAvailable();
+		ConnectedAccounts accounts = connectedAccounts.getIfAvailable();
 		if (active != null) {
-			return active.routes();
+			return (accounts != null) ? active.routes().and(accounts.routes()) : active.routes();
 		}
 		String html = ConsolePages.html("Console sign-in not used",
 				"Countersign runs approved writes with the approval token from your phone "
@@ -114,6 +153,35 @@ public class ConsoleConfiguration {
 		return ServerResponse.status(HttpStatus.NOT_FOUND)
 			.contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
 			.bodyValue(html);
+	}
+
+	/**
+	 * Matches when the console sign-in is needed: {@code write-subject=refresh-token}
+	 * ({@link RefreshTokenMode}) or connected accounts ({@link ConnectionsMode}), whose
+	 * My Account token comes from the sign-in's refresh token.
+	 */
+	static final class SignInMode implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return new RefreshTokenMode().matches(context, metadata)
+					|| new ConnectionsMode().matches(context, metadata);
+		}
+
+	}
+
+	/**
+	 * Matches when {@code countersign.connections.enabled} is {@code true}.
+	 */
+	static final class ConnectionsMode implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return Binder.get(context.getEnvironment())
+				.bind("countersign.connections.enabled", Boolean.class)
+				.orElse(false);
+		}
+
 	}
 
 	/**

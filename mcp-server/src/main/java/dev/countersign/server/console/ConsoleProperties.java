@@ -35,7 +35,7 @@ public record ConsoleProperties(@Nullable String clientId, @Nullable String clie
 	public String requireClientId(List<String> consoleClients) {
 		if (this.clientId == null || this.clientId.isBlank()) {
 			throw new InvalidConfigurationException("countersign.console.client-id",
-					"write-subject=refresh-token needs the console client users sign in with, which is not set "
+					"write-subject=refresh-token and countersign.connections.enabled need the console client users sign in with, which is not set "
 							+ "(environment variable COUNTERSIGN_CONSOLE_CLIENT_ID)");
 		}
 		if (!consoleClients.contains(this.clientId)) {
@@ -54,7 +54,7 @@ public record ConsoleProperties(@Nullable String clientId, @Nullable String clie
 	public String requireClientSecret() {
 		if (this.clientSecret == null || this.clientSecret.isBlank()) {
 			throw new InvalidConfigurationException("countersign.console.client-secret",
-					"write-subject=refresh-token needs the console client's secret, which is not set "
+					"write-subject=refresh-token and countersign.connections.enabled need the console client's secret, which is not set "
 							+ "(environment variable COUNTERSIGN_CONSOLE_CLIENT_SECRET)");
 		}
 		return this.clientSecret;

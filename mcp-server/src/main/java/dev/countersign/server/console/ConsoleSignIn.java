@@ -329,12 +329,12 @@ final class ConsoleSignIn {
 		StoredRefreshToken sealed = this.cipher.seal(user, refresh.getValue(), this.clock.instant());
 		return this.store.save(sealed).then(this.audit.refreshTokenStored(user, sealed.keyId())).then(Mono.defer(() -> {
 			logger.info("Console sign-in of user {}: refresh token stored, sealed with key {}", user, sealed.keyId());
-			return page(HttpStatus.OK, "Sign-in stored",
-					"You signed in as " + user
-							+ ". Countersign stored your Auth0 refresh token, encrypted, and uses it only to run "
-							+ "writes you approve on your phone, inside the approval window; every use is in your "
-							+ "audit trail. It is a standing credential: to make Countersign forget it, call DELETE "
-							+ FORGET_PATH + " with a console token, and revoke it in Auth0 to end it there too.");
+			return page(HttpStatus.OK, "Sign-in stored", "You signed in as " + user
+					+ ". Countersign stored your Auth0 refresh token, encrypted, and uses it only for what "
+					+ "this server turned on: running writes you approve on your phone, inside the approval "
+					+ "window, and connecting or disconnecting your provider accounts when you ask; every "
+					+ "use is in your audit trail. It is a standing credential: to make Countersign forget it, call DELETE "
+					+ FORGET_PATH + " with a console token, and revoke it in Auth0 to end it there too.");
 		}));
 	}
 

@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.countersign.policy.trust.TrustStore;
 import dev.countersign.server.auth.AuthProperties;
 import dev.countersign.server.auth.InvalidConfigurationException;
 import dev.countersign.vault.ReadTokenCache;
@@ -62,7 +63,7 @@ public class VaultConfiguration {
 	}
 
 	@Bean
-	ProviderTokens providerTokens(TokenVaultClient client, ReadTokenCache cache,
+	ProviderTokens providerTokens(TokenVaultClient client, ReadTokenCache cache, TrustStore trust,
 			@Qualifier("providerCircuitBreakers") CircuitBreakerRegistry breakers) {
 		// Token exchanges may be retried (DESIGN §9); only an unavailable Token Vault is.
 		Retry retry = Retry.of(AUTH0,
@@ -71,7 +72,9 @@ public class VaultConfiguration {
 					.intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2))
 					.retryExceptions(UpstreamUnavailableException.class)
 					.build());
-		return new VaultProviderTokens(client, cache, breakers.circuitBreaker(AUTH0), retry);
+		// the user's credential epoch is part of the cache key: a revoke or a disconnect
+		// advances it in the store, which drops the user's read tokens on every replica
+		return new VaultProviderTokens(client, cache, breakers.circuitBreaker(AUTH0), retry, trust::credentialEpoch);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.countersign.server.provider;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -27,11 +28,12 @@ import dev.countersign.vault.UpstreamUnavailableException;
 /**
  * {@link ProviderTokens} through Token Vault: the caller's own access token is the
  * subject token of the exchange (DESIGN §3, Reads), and the result is kept in the
- * in-memory read-token cache keyed by (user, connection). A warm cache answers without
- * leaving the event loop; a miss runs the blocking exchange once on the bounded elastic
- * scheduler, however many calls wait for it, behind the {@code auth0} circuit breaker and
- * a retry for an unavailable Token Vault (exchanges may be retried; writes never are).
- * {@link #forWrite(Caller, String)} makes the same exchange, but never through the cache.
+ * in-memory read-token cache keyed by (user, connection, the user's credential epoch from
+ * the store). A warm cache answers without leaving the event loop; a miss runs the
+ * blocking exchange once on the bounded elastic scheduler, however many calls wait for
+ * it, behind the {@code auth0} circuit breaker and a retry for an unavailable Token Vault
+ * (exchanges may be retried; writes never are). {@link #forWrite(Caller, String)} makes
+ * the same exchange, but never through the cache.
  */
 final class VaultProviderTokens implements ProviderTokens {
 
@@ -45,21 +47,46 @@ final class VaultProviderTokens implements ProviderTokens {
 
 	private final Retry retry;
 
+	private final Function<String, Mono<Long>> epochs;
+
 	VaultProviderTokens(TokenVaultClient client, ReadTokenCache cache, CircuitBreaker circuitBreaker, Retry retry) {
+		this(client, cache, circuitBreaker, retry, (user) -> Mono.just(0L));
+	}
+
+	/**
+	 * Creates the tokens.
+	 * @param client makes the exchanges
+	 * @param cache the read-token cache
+	 * @param circuitBreaker the {@code auth0} breaker
+	 * @param retry retries an unavailable Token Vault
+	 * @param epochs the user's current credential epoch, read from the store on every
+	 * read ({@link dev.countersign.policy.trust.TrustStore#credentialEpoch}); part of the
+	 * cache key, so advancing it anywhere drops the user's cached tokens everywhere
+	 */
+	VaultProviderTokens(TokenVaultClient client, ReadTokenCache cache, CircuitBreaker circuitBreaker, Retry retry,
+			Function<String, Mono<Long>> epochs) {
 		this.client = client;
 		this.cache = cache;
 		this.circuitBreaker = circuitBreaker;
 		this.retry = retry;
+		this.epochs = epochs;
 	}
 
 	@Override
 	public Mono<String> forRead(Caller caller, String connection) {
-		Optional<ProviderToken> fresh = this.cache.findFresh(caller.user(), connection);
+		return this.epochs.apply(caller.user())
+			.defaultIfEmpty(0L)
+			.flatMap((epoch) -> forRead(caller, connection, epoch))
+			.onErrorMap((ex) -> !(ex instanceof ToolFailure), (ex) -> explain(connection, ex));
+	}
+
+	private Mono<String> forRead(Caller caller, String connection, long epoch) {
+		Optional<ProviderToken> fresh = this.cache.findFresh(caller.user(), connection, epoch);
 		if (fresh.isPresent()) {
 			return Mono.just(fresh.get().accessToken());
 		}
 		return Mono
-			.fromCallable(() -> this.cache.get(caller.user(), connection,
+			.fromCallable(() -> this.cache.get(caller.user(), connection, epoch,
 					() -> this.client.exchange(TokenExchangeRequest.of(caller.token().value(), connection))))
 			.subscribeOn(Schedulers.boundedElastic())
 			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))

@@ -156,6 +156,25 @@ class ConfigApiIT {
 			new String[] { "GET", "/api/v1/changes/c" }, new String[] { "GET", "/api/v1/openapi.json" });
 
 	@Test
+	void connectionsWhenTurnedOffThenConflictSayingSoAndTheyAreInTheOpenApiDocument() {
+		for (String[] path : List.of(new String[] { "GET", "/api/v1/connections" },
+				new String[] { "POST", "/api/v1/connections/github/connect" },
+				new String[] { "DELETE", "/api/v1/connections/github" })) {
+			String body = call(console(this.ada), path[0], path[1], null).expectStatus()
+				.isEqualTo(409)
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody();
+			assertThat(body).as(path[0] + " " + path[1]).contains("countersign.connections.enabled=false");
+			call(null, path[0], path[1], null).expectStatus().isUnauthorized();
+		}
+		JsonNode paths = getJson(this.ada, "/api/v1/openapi.json").get("paths");
+		assertThat(paths.get("/api/v1/connections").has("get")).isTrue();
+		assertThat(paths.get("/api/v1/connections/{connection}/connect").has("post")).isTrue();
+		assertThat(paths.get("/api/v1/connections/{connection}").has("delete")).isTrue();
+	}
+
+	@Test
 	void agentTokenIsForbiddenAndNoTokenUnauthorizedOnEveryNewPath() {
 		String agent = tokens.with(this.ada, "agent-1", (c) -> c.claim("scope", "openid countersign:manage"));
 		for (String[] path : NEW_PATHS) {

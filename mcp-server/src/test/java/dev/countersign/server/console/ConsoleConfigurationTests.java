@@ -3,6 +3,7 @@ package dev.countersign.server.console;
 import java.time.Clock;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -11,12 +12,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
+import dev.countersign.policy.audit.AuditConfig;
+import dev.countersign.policy.audit.AuditTrail;
+import dev.countersign.policy.audit.CheckpointSigner;
+import dev.countersign.policy.audit.InMemoryAuditStore;
+import dev.countersign.policy.trust.InMemoryTrustStore;
+import dev.countersign.policy.trust.TrustStore;
 import dev.countersign.server.approval.WriteSubject;
 import dev.countersign.server.approval.WriteSubjectProperties;
 import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.auth.AuthProperties;
+import dev.countersign.server.auth.Caller;
 import dev.countersign.server.auth.Callers;
 import dev.countersign.server.auth.InvalidConfigurationException;
+import dev.countersign.server.change.SettingsAudit;
+import dev.countersign.server.provider.ProviderTokens;
 import dev.countersign.server.web.HttpProperties;
 import dev.countersign.server.web.PublicUrls;
 
@@ -108,14 +118,75 @@ class ConsoleConfigurationTests {
 		});
 	}
 
+	@Test
+	void startWhenConnectionsWithoutKeyThenRefusedNamingIt() {
+		assertRefused("countersign.vault.refresh-token-key", "countersign.connections.enabled=true",
+				"countersign.console.client-id=console-app", "countersign.console.client-secret=s3cret",
+				"countersign.http.public-url=https://countersign.example");
+	}
+
+	@Test
+	void startWhenConnectionsWithoutConsoleClientThenRefusedNamingIt() {
+		assertRefused("countersign.console.client-id", "countersign.connections.enabled=true",
+				"countersign.vault.refresh-token-key=" + KEY, "countersign.console.client-secret=s3cret",
+				"countersign.http.public-url=https://countersign.example");
+	}
+
+	@Test
+	void startWhenConnectionsFullyConfiguredThenSignInAndConnectedAccountsButNoRefreshTokenSubject() {
+		this.runner
+			.withPropertyValues("countersign.connections.enabled=true", "countersign.vault.refresh-token-key=" + KEY,
+					"countersign.console.client-id=console-app", "countersign.console.client-secret=s3cret",
+					"countersign.console.redirect-uri=https://countersign.example/console/callback")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(ConsoleSignIn.class).hasSingleBean(ConnectedAccounts.class);
+				// the sign-in's refresh token is not a write subject unless asked for
+				assertThat(context).doesNotHaveBean(WriteSubject.class);
+			});
+	}
+
+	@Test
+	void startWhenConnectionsOffThenNoConnectedAccounts() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ConnectedAccounts.class));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ WriteSubjectProperties.class, ConsoleProperties.class, AuthProperties.class,
-			dev.countersign.server.provider.VaultProperties.class, HttpProperties.class })
+			dev.countersign.server.provider.VaultProperties.class, HttpProperties.class, ConnectionsProperties.class })
 	static class Collaborators {
 
 		@Bean
+		TrustStore trustStore() {
+			return new InMemoryTrustStore();
+		}
+
+		@Bean
+		ProviderTokens providerTokens() {
+			return new ProviderTokens() {
+
+				@Override
+				public Mono<String> forRead(Caller caller, String connection) {
+					return Mono.error(new IllegalStateException("not used"));
+				}
+
+				@Override
+				public void invalidate(String user, String connection) {
+				}
+
+			};
+		}
+
+		@Bean
+		SettingsAudit settingsAudit(Clock clock) {
+			return new SettingsAudit(
+					new AuditTrail(new InMemoryAuditStore(), CheckpointSigner.ephemeral("k1"), (checkpoint) -> {
+					}, AuditConfig.defaults(), clock));
+		}
+
+		@Bean
 		ReactiveJwtDecoder jwtDecoder() {
-			return (token) -> reactor.core.publisher.Mono.error(new IllegalStateException("not used"));
+			return (token) -> Mono.error(new IllegalStateException("not used"));
 		}
 
 		@Bean

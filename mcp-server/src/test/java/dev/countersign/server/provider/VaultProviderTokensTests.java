@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import dev.countersign.server.auth.Caller;
@@ -55,6 +57,34 @@ class VaultProviderTokensTests {
 		}
 		StepVerifier.create(tokens.forRead(this.ada, "github")).expectNext("ya29.provider").verifyComplete();
 		assertThat(this.exchanges).hasValue(2);
+	}
+
+	@Test
+	void forReadWhenCredentialEpochAdvancedThenCachedTokenNotServedAndExchangesAgain() {
+		AtomicLong epoch = new AtomicLong();
+		VaultProviderTokens tokens = new VaultProviderTokens(answering("ya29.provider"),
+				ReadTokenCache.builder().build(), CircuitBreaker.ofDefaults("auth0"), Retry.ofDefaults("auth0"),
+				(user) -> Mono.just(epoch.get()));
+		tokens.forRead(this.ada, "github").block();
+		tokens.forRead(this.ada, "github").block();
+		assertThat(this.exchanges).hasValue(1);
+
+		epoch.incrementAndGet();
+		tokens.forRead(this.ada, "github").block();
+		tokens.forRead(this.ada, "github").block();
+		assertThat(this.exchanges).hasValue(2);
+	}
+
+	@Test
+	void forReadWhenTheEpochCannotBeReadThenNoTokenAndNoExchange() {
+		VaultProviderTokens tokens = new VaultProviderTokens(answering("ya29.provider"),
+				ReadTokenCache.builder().build(), CircuitBreaker.ofDefaults("auth0"), Retry.ofDefaults("auth0"),
+				(user) -> Mono.error(new IllegalStateException("store down")));
+		StepVerifier.create(tokens.forRead(this.ada, "github"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ToolFailure.class)
+				.hasMessageContaining("could not obtain a token for connection 'github'"))
+			.verify();
+		assertThat(this.exchanges).hasValue(0);
 	}
 
 	@Test

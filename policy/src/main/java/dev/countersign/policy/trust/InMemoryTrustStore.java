@@ -26,6 +26,8 @@ public final class InMemoryTrustStore implements TrustStore {
 
 	private final ConcurrentMap<String, ConcurrentMap<String, AgentTrust>> users = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<String, Long> epochs = new ConcurrentHashMap<>();
+
 	@Override
 	public Mono<AgentTrust> find(String user, String agent) {
 		Objects.requireNonNull(agent, "agent must not be null");
@@ -55,6 +57,18 @@ public final class InMemoryTrustStore implements TrustStore {
 				}
 				return next.withVersion((current != null) ? current.version() + 1 : 1);
 			}));
+	}
+
+	@Override
+	public Mono<Long> credentialEpoch(String user) {
+		Objects.requireNonNull(user, "user must not be null");
+		return Mono.fromSupplier(() -> this.epochs.getOrDefault(user, 0L));
+	}
+
+	@Override
+	public Mono<Long> advanceCredentialEpoch(String user) {
+		Objects.requireNonNull(user, "user must not be null");
+		return Mono.fromSupplier(() -> this.epochs.merge(user, 1L, Long::sum));
 	}
 
 	private ConcurrentMap<String, AgentTrust> agents(String user) {

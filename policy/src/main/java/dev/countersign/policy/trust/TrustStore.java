@@ -47,4 +47,21 @@ public interface TrustStore {
 	 */
 	Mono<AgentTrust> update(String user, String agent, Function<@Nullable AgentTrust, AgentTrust> change);
 
+	/**
+	 * Returns the user's credential epoch: a counter that every event which must drop the
+	 * user's cached provider tokens advances (an agent revoked, an account disconnected).
+	 * Read-token caches include it in their key, so an advance made through a shared
+	 * store drops the cached tokens on every replica at once.
+	 * @param user the user id
+	 * @return the epoch, 0 when it was never advanced
+	 */
+	Mono<Long> credentialEpoch(String user);
+
+	/**
+	 * Advances the user's credential epoch by one, atomically.
+	 * @param user the user id
+	 * @return the new epoch
+	 */
+	Mono<Long> advanceCredentialEpoch(String user);
+
 }

@@ -142,4 +142,41 @@ public abstract class AbstractTrustStoreTests {
 		assertThat(end.version()).isEqualTo(1 + threads * perThread);
 	}
 
+	@Test
+	void credentialEpochWhenNeverAdvancedThenZero() {
+		StepVerifier.create(this.store.credentialEpoch(USER)).expectNext(0L).verifyComplete();
+	}
+
+	@Test
+	void advanceCredentialEpochThenNextReadSeesItAndOtherUsersDoNot() {
+		StepVerifier.create(this.store.advanceCredentialEpoch(USER)).expectNext(1L).verifyComplete();
+		StepVerifier.create(this.store.advanceCredentialEpoch(USER)).expectNext(2L).verifyComplete();
+		StepVerifier.create(this.store.credentialEpoch(USER)).expectNext(2L).verifyComplete();
+		StepVerifier.create(this.store.credentialEpoch(OTHER)).expectNext(0L).verifyComplete();
+	}
+
+	@Test
+	void advanceCredentialEpochWhenConcurrentThenNoAdvanceIsLost() throws Exception {
+		int threads = 8;
+		int each = 25;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				done.add(pool.submit(() -> {
+					for (int i = 0; i < each; i++) {
+						this.store.advanceCredentialEpoch(USER).block();
+					}
+				}));
+			}
+			for (Future<?> future : done) {
+				future.get();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		StepVerifier.create(this.store.credentialEpoch(USER)).expectNext((long) threads * each).verifyComplete();
+	}
+
 }

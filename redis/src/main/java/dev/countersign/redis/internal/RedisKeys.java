@@ -23,6 +23,7 @@ import java.util.Objects;
  * cs:{u:USER}:rules                     hash  json (the ordered rules), version
  * cs:{u:USER}:routing                   hash  json (the routing settings), version
  * cs:{u:USER}:trust                     hash  agent id to trust record JSON
+ * cs:{u:USER}:credential-epoch          string the user's credential epoch (INCR)
  * cs:{u:USER}:calibration-approved      hash  ["AGENT","TOOL"] to approvals counted
  * cs:{u:USER}:calibration-denied        hash  ["AGENT","TOOL"] to denials counted
  * cs:{u:USER}:suggestions               hash  suggestion id to suggestion JSON
@@ -190,6 +191,14 @@ public final class RedisKeys {
 	 */
 	public String trust() {
 		return this.user + "trust";
+	}
+
+	/**
+	 * The counter of the user's credential epoch.
+	 * @return the key
+	 */
+	public String credentialEpoch() {
+		return this.user + "credential-epoch";
 	}
 
 	/**
