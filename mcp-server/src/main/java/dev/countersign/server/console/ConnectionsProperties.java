@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * token
  * @param myAccountUrl the My Account API base; default {@code ISSUER/me/v1}
  * @param audience the My Account API audience; default {@code ISSUER/me/}
- * @param available the connections offered; default {@link #DEFAULT_CONNECTIONS}
+ * @param available the connections offered; default {@code google-oauth2, github}
  */
 @ConfigurationProperties("countersign.connections")
 public record ConnectionsProperties(boolean enabled, @Nullable URI myAccountUrl, @Nullable String audience,
