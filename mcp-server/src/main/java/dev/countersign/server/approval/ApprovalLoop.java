@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -65,9 +66,25 @@ import dev.countersign.server.audit.ApprovalAudit;
  * </ol>
  * Ticks never overlap: a tick asked for while one runs does nothing. Intervals and start
  * times live in this instance's memory; a batch found {@code REQUESTED} without them (a
- * restart, another replica) is polled at the default interval. Logs name users, batches
- * and error codes, never a token. Each step is recorded in the user's audit chain after
- * its state change ({@link ApprovalAudit}: EXPIRED actions, BATCHED with a checkpoint,
+ * restart, another replica) is polled at the default interval.
+ *
+ * <p>
+ * <b>Several replicas</b> (DESIGN §8). Steps 2 to 4 and the recovery below run for a user
+ * only while this replica holds the user's lease ({@link Replica#leases()}), taken or
+ * renewed at the start of each user's pass; the users passed are those with
+ * {@code PENDING}, {@code BATCHED}, {@code APPROVED} or {@code EXECUTING} actions and
+ * those of this replica's running executions. A replica that takes a user over resumes
+ * polling the same {@code auth_req_id} (logged with the batch id, never a token); one
+ * that loses a lease forgets its poll state for that user. {@link #releaseLeases()} gives
+ * every lease up on graceful shutdown. <b>Recovery</b>, by the lease holder, never
+ * re-running a write: an action {@code EXECUTING} for at least
+ * {@link Replica#orphanAfter()} that no execution of this replica runs becomes
+ * {@code UNKNOWN} ({@value #ORPHANED}); an action {@code APPROVED} whose execution window
+ * has passed, or still {@code BATCHED} in an {@code APPROVED} batch no execution of this
+ * replica runs once its window can no longer be open, becomes {@code EXPIRED}
+ * ({@value #NEEDS_APPROVAL}); each move is audited. Logs name users, batches and error
+ * codes, never a token. Each step is recorded in the user's audit chain after its state
+ * change ({@link ApprovalAudit}: EXPIRED actions, BATCHED with a checkpoint,
  * CIBA_REQUESTED, DENIED, EXPIRED or FAILED batches; the executor records the rest).
  * Thread-safe.
  *
@@ -90,6 +107,13 @@ public final class ApprovalLoop {
 	/** The reason of the actions of a batch whose request expired. */
 	public static final String EXPIRED = "the approval request expired before the user answered";
 
+	/** The reason of an action found {@code EXECUTING} with nobody running it. */
+	public static final String ORPHANED = "the replica running it stopped; check the provider and resolve it";
+
+	/** The reason of an approved action found not run after its execution window. */
+	public static final String NEEDS_APPROVAL = "its execution window passed before it ran (the replica running it "
+			+ "stopped); it needs approval again: resubmit it";
+
 	/** Words Auth0 uses when the user has no push enrolment. */
 	private static final Pattern ENROLMENT = Pattern.compile("enrol|enroll|authenticator|push|guardian|mfa");
 
@@ -98,6 +122,14 @@ public final class ApprovalLoop {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final int USER_CONCURRENCY = 16;
+
+	/** The users with these actions have approval work (and need their lease). */
+	private static final Set<ActionStatus> WORK = Collections.unmodifiableSet(
+			EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
+
+	/** What recovery looks at. */
+	private static final Set<ActionStatus> RECOVERABLE = Collections
+		.unmodifiableSet(EnumSet.of(ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
 
 	private final ActionStore actions;
 
@@ -131,7 +163,11 @@ public final class ApprovalLoop {
 
 	private final ConcurrentMap<String, Instant> heldBack = new ConcurrentHashMap<>();
 
-	private final ConcurrentMap<String, Mono<Batch>> running = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
+
+	private final Replica replica;
+
+	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
 	private volatile @Nullable Disposable ticker;
 
@@ -175,6 +211,31 @@ public final class ApprovalLoop {
 	public ApprovalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
 			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, String audience,
 			Duration requestedExpiry, ApprovalConfig config, Clock clock, ApprovalAudit audit) {
+		this(actions, batches, batcher, freezer, channel, presentation, executor, audience, requestedExpiry, config,
+				clock, audit, Replica.alone(clock));
+	}
+
+	/**
+	 * Creates the loop of one replica among several sharing a store; nothing runs until
+	 * {@link #start(Duration)} or {@link #tick()}.
+	 * @param actions the action store
+	 * @param batches the batch store
+	 * @param batcher closes and paces batches
+	 * @param freezer expires overdue actions
+	 * @param channel asks the user and polls for the answer
+	 * @param presentation what the phone shows
+	 * @param executor runs approved batches
+	 * @param audience Countersign's API identifier, the {@code audience} of the request
+	 * @param requestedExpiry the {@code requested_expiry}, at most 300 s
+	 * @param config the approval settings (the batch window, the execution window)
+	 * @param clock the clock
+	 * @param audit records each step; never fails
+	 * @param replica this replica's id, the users' leases and the recovery timings
+	 */
+	public ApprovalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
+			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, String audience,
+			Duration requestedExpiry, ApprovalConfig config, Clock clock, ApprovalAudit audit, Replica replica) {
+		this.replica = Objects.requireNonNull(replica, "replica must not be null");
 		this.audit = Objects.requireNonNull(audit, "audit must not be null");
 		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.batches = Objects.requireNonNull(batches, "batches must not be null");
@@ -194,8 +255,14 @@ public final class ApprovalLoop {
 	 * Ticks every {@code period} until {@link #stop()}; a tick still running when the
 	 * next is due makes that one skip. Calling it twice does nothing more.
 	 * @param period the poll period
+	 * @throws IllegalArgumentException when {@code period} is not shorter than the
+	 * replica's lease time to live (the leases would lapse between ticks)
 	 */
 	public synchronized void start(Duration period) {
+		if (period.compareTo(this.replica.leaseTtl()) >= 0) {
+			throw new IllegalArgumentException("period must be shorter than the lease time to live "
+					+ this.replica.leaseTtl() + ", but was " + period);
+		}
 		if (this.ticker != null) {
 			return;
 		}
@@ -203,7 +270,8 @@ public final class ApprovalLoop {
 			.onBackpressureDrop()
 			.concatMap((i) -> tick(), 1)
 			.subscribe(null, (ex) -> logger.error("The approval loop stopped: {}", ex.toString()));
-		logger.info("Approval loop started, every {}", period);
+		logger.info("Approval loop of replica {} started, every {} (leases last {})", this.replica.id(), period,
+				this.replica.leaseTtl());
 	}
 
 	/** Stops ticking. Executions already started run to their end. */
@@ -228,15 +296,20 @@ public final class ApprovalLoop {
 				return Mono.<Void>empty();
 			}
 			Instant now = this.clock.instant();
+			Set<String> visited = ConcurrentHashMap.newKeySet();
 			return this.freezer.expireOverdue(now)
 				.concatMap(this.audit::actionEnded)
 				.then()
-				.then(this.actions.findUsers(EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED))
+				.then(Flux
+					.merge(this.actions.findUsers(WORK),
+							Flux.defer(() -> Flux.fromStream(this.running.values().stream().map(Running::user))))
+					.distinct()
+					.doOnNext(visited::add)
 					.flatMap((user) -> user(user, now).onErrorResume((ex) -> {
 						logger.warn("Approval loop pass for user {} failed: {}", user, ex.toString());
 						return Mono.empty();
 					}), USER_CONCURRENCY)
-					.then())
+					.then(Mono.<Void>fromRunnable(() -> forgetAllBut(visited))))
 				.onErrorResume((ex) -> {
 					logger.warn("Approval loop pass failed: {}", ex.toString());
 					return Mono.empty();
@@ -250,11 +323,120 @@ public final class ApprovalLoop {
 	 * @return completes when every execution running now has ended
 	 */
 	public Mono<Void> executions() {
-		return Mono.when(List.copyOf(this.running.values()));
+		return Mono.when(this.running.values().stream().map(Running::execution).toList());
+	}
+
+	/**
+	 * Gives up every lease this replica holds, so that the others take its users over at
+	 * once; call after {@link #stop()} and after {@link #executions()} ended (graceful
+	 * shutdown). Never fails: a lease that cannot be released lapses on its own.
+	 * @return completes when every release was answered
+	 */
+	public Mono<Void> releaseLeases() {
+		return Flux.defer(() -> Flux.fromIterable(List.copyOf(this.held)))
+			.flatMap((user) -> this.replica.leases()
+				.release(user, this.replica.id())
+				.doOnNext((released) -> forget(user))
+				.onErrorResume((ex) -> {
+					logger.warn("Replica {} could not release the lease of user {}: {}", this.replica.id(), user,
+							ex.toString());
+					return Mono.empty();
+				}))
+			.then();
+	}
+
+	/**
+	 * The users whose lease this replica held at its last pass.
+	 * @return a snapshot
+	 */
+	public Set<String> heldUsers() {
+		return Set.copyOf(this.held);
 	}
 
 	private Mono<Void> user(String user, Instant now) {
-		return this.batcher.tick(user, now).concatMap(this.audit::batched).then(ask(user, now)).then(poll(user, now));
+		return this.replica.leases().acquire(user, this.replica.id(), this.replica.leaseTtl()).onErrorResume((ex) -> {
+			// fail closed: without the lease, do nothing for the user
+			logger.warn("Replica {} could not take the lease of user {}: {}", this.replica.id(), user, ex.toString());
+			return Mono.just(false);
+		}).flatMap((holds) -> {
+			if (!holds) {
+				if (this.held.contains(user)) {
+					logger.info("Replica {} lost the lease of user {}: another replica does the approval work",
+							this.replica.id(), user);
+				}
+				forget(user);
+				return Mono.<Void>empty();
+			}
+			if (this.held.add(user)) {
+				logger.info("Replica {} now does the approval work of user {}", this.replica.id(), user);
+			}
+			return recover(user, now).then(this.batcher.tick(user, now).concatMap(this.audit::batched).then())
+				.then(ask(user, now))
+				.then(poll(user, now));
+		});
+	}
+
+	/** Forgets the lease and the poll state of a user. */
+	private void forget(String user) {
+		this.held.remove(user);
+		this.polls.values().removeIf((poll) -> poll.user().equals(user));
+	}
+
+	/** Forgets every user this pass did not visit: no work, so no lease renewed. */
+	private void forgetAllBut(Set<String> visited) {
+		for (String user : List.copyOf(this.held)) {
+			if (!visited.contains(user)) {
+				forget(user);
+			}
+		}
+	}
+
+	/**
+	 * Crash recovery for a user whose lease this replica holds; never re-runs a write.
+	 * Actions of this replica's running executions are never touched.
+	 */
+	private Mono<Void> recover(String user, Instant now) {
+		Map<String, Mono<Batch>> batchesById = new ConcurrentHashMap<>();
+		return this.actions.findByUser(user, RECOVERABLE)
+			.filter((action) -> action.batchId() == null || !this.running.containsKey(action.batchId()))
+			.filter((action) -> !this.replica.writes().running(action.id()))
+			.concatMap((action) -> switch (action.status()) {
+				case EXECUTING -> now.isBefore(action.updatedAt().plus(this.replica.orphanAfter())) ? Mono.empty()
+						: recovered(action, ActionStatus.UNKNOWN, ORPHANED, now);
+				case APPROVED -> now.isBefore(action.updatedAt().plus(this.config.executionWindow())) ? Mono.empty()
+						: recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now);
+				default -> batchOf(action, batchesById).filter((batch) -> stranded(batch, now))
+					.flatMap((batch) -> recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now));
+			})
+			.then();
+	}
+
+	/**
+	 * Whether a batch was approved and claimed, but the window of its actions has surely
+	 * closed: the approval came at most {@code requestedExpiry} after the request, and
+	 * the window lasts at most the execution window.
+	 */
+	private boolean stranded(Batch batch, Instant now) {
+		Instant requestedAt = batch.requestedAt();
+		return batch.status() == BatchStatus.APPROVED && requestedAt != null
+				&& !now.isBefore(requestedAt.plus(this.requestedExpiry).plus(this.config.executionWindow()));
+	}
+
+	private Mono<Batch> batchOf(Action action, Map<String, Mono<Batch>> batchesById) {
+		String batchId = action.batchId();
+		if (batchId == null) {
+			return Mono.empty();
+		}
+		return batchesById.computeIfAbsent(batchId, (id) -> this.batches.find(action.user(), id).cache());
+	}
+
+	private Mono<Action> recovered(Action action, ActionStatus status, String reason, Instant now) {
+		return this.actions
+			.transition(action.user(), action.id(), action.status(), action.version(),
+					(current) -> current.moveTo(status, now).withReason(reason))
+			.doOnNext((moved) -> logger.warn("Recovery by replica {}: action {} of batch {} of user {} was {}, now {}",
+					this.replica.id(), moved.id(), moved.batchId(), moved.user(), action.status(), status))
+			.flatMap((moved) -> this.audit.actionEnded(moved).thenReturn(moved));
 	}
 
 	private Mono<Void> ask(String user, Instant now) {
@@ -322,8 +504,8 @@ public final class ApprovalLoop {
 	private Mono<Batch> record(Batch batch, BackchannelAuthenticationResponse started, Instant startedAt) {
 		return this.batcher.recordRequest(batch, started.authReqId(), startedAt).doOnNext((requested) -> {
 			this.heldBack.remove(batch.id());
-			this.polls.put(requested.id(),
-					new Poll(started.authReqId(), started.interval(), startedAt.plus(started.interval())));
+			this.polls.put(requested.id(), new Poll(batch.user(), started.authReqId(), started.interval(),
+					startedAt.plus(started.interval())));
 			logger.info("Approval of batch {} of user {} requested", batch.id(), batch.user());
 		}).flatMap((requested) -> this.audit.cibaRequested(requested).thenReturn(requested));
 	}
@@ -333,9 +515,12 @@ public final class ApprovalLoop {
 			.filter((batch) -> !this.running.containsKey(batch.id()))
 			.flatMap((batch) -> {
 				// resumed without memory of it (restart, other replica): default interval
-				Poll poll = this.polls.computeIfAbsent(batch.id(),
-						(id) -> new Poll(Objects.requireNonNull(batch.authReqId()),
-								BackchannelAuthenticationResponse.DEFAULT_INTERVAL, now));
+				Poll poll = this.polls.computeIfAbsent(batch.id(), (id) -> {
+					logger.info("Replica {} resumes polling batch {} of user {} (requested elsewhere or before a "
+							+ "restart), at the default interval", this.replica.id(), batch.id(), user);
+					return new Poll(user, Objects.requireNonNull(batch.authReqId()),
+							BackchannelAuthenticationResponse.DEFAULT_INTERVAL, now);
+				});
 				if (now.isBefore(poll.nextAt())) {
 					return Mono.empty();
 				}
@@ -399,7 +584,7 @@ public final class ApprovalLoop {
 			logger.error("Running batch {} of user {} failed: {}", batch.id(), batch.user(), ex.toString());
 			return Mono.empty();
 		}).doFinally((signal) -> this.running.remove(batch.id())).cache();
-		if (this.running.putIfAbsent(batch.id(), execution) == null) {
+		if (this.running.putIfAbsent(batch.id(), new Running(batch.user(), execution)) == null) {
 			execution.subscribe();
 		}
 	}
@@ -447,11 +632,16 @@ public final class ApprovalLoop {
 	}
 
 	/** One open request as this instance polls it. */
-	private record Poll(String authReqId, Duration interval, Instant nextAt) {
+	private record Poll(String user, String authReqId, Duration interval, Instant nextAt) {
 
 		Poll after(Instant now, Duration next) {
-			return new Poll(this.authReqId, next, now.plus(next));
+			return new Poll(this.user, this.authReqId, next, now.plus(next));
 		}
+
+	}
+
+	/** One execution of an approved batch running in this replica. */
+	private record Running(String user, Mono<Batch> execution) {
 
 	}
 
