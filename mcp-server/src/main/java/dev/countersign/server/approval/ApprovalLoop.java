@@ -167,7 +167,8 @@ public final class ApprovalLoop {
 
 	private final Replica replica;
 
-	private final Set<String> held = ConcurrentHashMap.newKeySet();
+	/** The users whose lease this replica holds, with when it took each. */
+	private final ConcurrentMap<String, Instant> held = new ConcurrentHashMap<>();
 
 	private volatile @Nullable Disposable ticker;
 
@@ -333,7 +334,7 @@ public final class ApprovalLoop {
 	 * @return completes when every release was answered
 	 */
 	public Mono<Void> releaseLeases() {
-		return Flux.defer(() -> Flux.fromIterable(List.copyOf(this.held)))
+		return Flux.defer(() -> Flux.fromIterable(List.copyOf(this.held.keySet())))
 			.flatMap((user) -> this.replica.leases()
 				.release(user, this.replica.id())
 				.doOnNext((released) -> forget(user))
@@ -350,7 +351,7 @@ public final class ApprovalLoop {
 	 * @return a snapshot
 	 */
 	public Set<String> heldUsers() {
-		return Set.copyOf(this.held);
+		return Set.copyOf(this.held.keySet());
 	}
 
 	private Mono<Void> user(String user, Instant now) {
@@ -360,17 +361,19 @@ public final class ApprovalLoop {
 			return Mono.just(false);
 		}).flatMap((holds) -> {
 			if (!holds) {
-				if (this.held.contains(user)) {
+				if (this.held.containsKey(user)) {
 					logger.info("Replica {} lost the lease of user {}: another replica does the approval work",
 							this.replica.id(), user);
 				}
 				forget(user);
 				return Mono.<Void>empty();
 			}
-			if (this.held.add(user)) {
+			Instant since = this.held.putIfAbsent(user, now);
+			if (since == null) {
 				logger.info("Replica {} now does the approval work of user {}", this.replica.id(), user);
 			}
-			return recover(user, now).then(this.batcher.tick(user, now).concatMap(this.audit::batched).then())
+			return recover(user, now, (since != null) ? since : now)
+				.then(this.batcher.tick(user, now).concatMap(this.audit::batched).then())
 				.then(ask(user, now))
 				.then(poll(user, now));
 		});
@@ -384,7 +387,7 @@ public final class ApprovalLoop {
 
 	/** Forgets every user this pass did not visit: no work, so no lease renewed. */
 	private void forgetAllBut(Set<String> visited) {
-		for (String user : List.copyOf(this.held)) {
+		for (String user : List.copyOf(this.held.keySet())) {
 			if (!visited.contains(user)) {
 				forget(user);
 			}
@@ -395,7 +398,7 @@ public final class ApprovalLoop {
 	 * Crash recovery for a user whose lease this replica holds; never re-runs a write.
 	 * Actions of this replica's running executions are never touched.
 	 */
-	private Mono<Void> recover(String user, Instant now) {
+	private Mono<Void> recover(String user, Instant now, Instant heldSince) {
 		Map<String, Mono<Batch>> batchesById = new ConcurrentHashMap<>();
 		return this.actions.findByUser(user, RECOVERABLE)
 			.filter((action) -> action.batchId() == null || !this.running.containsKey(action.batchId()))
@@ -405,21 +408,29 @@ public final class ApprovalLoop {
 						: recovered(action, ActionStatus.UNKNOWN, ORPHANED, now);
 				case APPROVED -> now.isBefore(action.updatedAt().plus(this.config.executionWindow())) ? Mono.empty()
 						: recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now);
-				default -> batchOf(action, batchesById).filter((batch) -> stranded(batch, now))
+				default -> batchOf(action, batchesById).filter((batch) -> stranded(batch, now, heldSince))
 					.flatMap((batch) -> recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now));
 			})
 			.then();
 	}
 
 	/**
-	 * Whether a batch was approved and claimed, but the window of its actions has surely
-	 * closed: the approval came at most {@code requestedExpiry} after the request, and
-	 * the window lasts at most the execution window.
+	 * Whether a batch was approved and claimed, but no execution of this replica runs it
+	 * and the window of its actions has surely closed: the approval came at most
+	 * {@code requestedExpiry} after the request, and the window lasts at most the
+	 * execution window; or, since only a lease holder polls and claims, a batch claimed
+	 * elsewhere was claimed before this replica took the lease (give or take one lease
+	 * time to live for a poll in flight), and its window closed an execution window after
+	 * that.
 	 */
-	private boolean stranded(Batch batch, Instant now) {
+	private boolean stranded(Batch batch, Instant now, Instant heldSince) {
 		Instant requestedAt = batch.requestedAt();
-		return batch.status() == BatchStatus.APPROVED && requestedAt != null
-				&& !now.isBefore(requestedAt.plus(this.requestedExpiry).plus(this.config.executionWindow()));
+		if (batch.status() != BatchStatus.APPROVED || requestedAt == null) {
+			return false;
+		}
+		Duration window = this.config.executionWindow();
+		return !now.isBefore(requestedAt.plus(this.requestedExpiry).plus(window))
+				|| !now.isBefore(heldSince.plus(window).plus(this.replica.leaseTtl()));
 	}
 
 	private Mono<Batch> batchOf(Action action, Map<String, Mono<Batch>> batchesById) {

@@ -163,6 +163,31 @@ class ApprovalLoopReplicasTests {
 	}
 
 	@Test
+	void tickWhenBatchedInAnApprovedBatchOfAStoppedReplicaThenExpiredOneWindowAfterTakingOver() {
+		Action mail = Engine.email();
+		Batch requested = this.engine.requested("req-1", mail);
+		tick(this.a);
+		this.engine.batches
+			.transition(Engine.USER, requested.id(), BatchStatus.REQUESTED, requested.version(),
+					(current) -> current.withStatus(BatchStatus.APPROVED))
+			.block();
+		// A claimed the batch and died; B takes over once A's lease lapsed
+		this.engine.clock.advance(TTL);
+		tick(this.b);
+		assertThat(this.b.heldUsers()).containsExactly(Engine.USER);
+		this.engine.clock.advance(this.engine.config.executionWindow().plus(TTL).minusSeconds(1));
+		tick(this.b);
+		assertThat(this.engine.action(mail).status()).isEqualTo(ActionStatus.BATCHED);
+
+		this.engine.clock.advance(Duration.ofSeconds(1));
+		tick(this.b);
+
+		assertThat(this.engine.action(mail).status()).isEqualTo(ActionStatus.EXPIRED);
+		assertThat(ended(mail, AuditEventType.EXPIRED).details()).containsEntry("reason", ApprovalLoop.NEEDS_APPROVAL);
+		assertThat(this.engine.writer.totalCalls()).isZero();
+	}
+
+	@Test
 	void tickWhenOwnExecutionStillRunsThenItsActionsUntouchedAndTheLeaseKept() {
 		Sinks.One<Map<String, Object>> answer = Sinks.one();
 		this.engine.writer.answering((action) -> answer.asMono());
