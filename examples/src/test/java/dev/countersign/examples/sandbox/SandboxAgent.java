@@ -46,11 +46,25 @@ final class SandboxAgent implements AutoCloseable {
 	}
 
 	static SandboxAgent connect(RunningSandbox sandbox, String user, Consumer<ProgressNotification> progress) {
+		return connect(sandbox.baseUrl(), sandbox.agentToken("agent=" + AGENT + "&user=" + user), progress);
+	}
+
+	/**
+	 * Connects to a Countersign started apart from the sandbox (another process).
+	 * @param baseUrl where it listens
+	 * @param token the agent's access token
+	 * @return the initialised agent
+	 */
+	static SandboxAgent connect(String baseUrl, String token) {
+		return connect(baseUrl, token, (progress) -> {
+		});
+	}
+
+	private static SandboxAgent connect(String baseUrl, String token, Consumer<ProgressNotification> progress) {
 		McpSyncClient client = McpClient
-			.sync(HttpClientStreamableHttpTransport.builder(sandbox.baseUrl())
+			.sync(HttpClientStreamableHttpTransport.builder(baseUrl)
 				.endpoint("/mcp")
-				.requestBuilder(HttpRequest.newBuilder()
-					.header("Authorization", "Bearer " + sandbox.agentToken("agent=" + AGENT + "&user=" + user)))
+				.requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
 				.build())
 			.requestTimeout(Duration.ofSeconds(60))
 			.progressConsumer(progress)

@@ -172,7 +172,7 @@ public class ApprovalConfiguration {
 				clock, audit, subject);
 	}
 
-	@Bean(destroyMethod = "stop")
+	@Bean(destroyMethod = "close")
 	ApprovalLoop approvalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
 			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, AuthProperties auth,
 			ApprovalProperties properties, ApprovalConfig config, Clock clock, ApprovalAudit audit,

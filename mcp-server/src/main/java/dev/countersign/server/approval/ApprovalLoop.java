@@ -96,7 +96,9 @@ import dev.countersign.server.audit.ApprovalAudit;
  *
  * <pre>{@code
  * loop.start(Duration.ofSeconds(1));   // on ApplicationReadyEvent
- * loop.stop();                         // on shutdown
+ * loop.stop();                         // on shutdown: no new work
+ * loop.executions().block();           // let running writes end
+ * loop.releaseLeases().block();        // others take the users over at once
  * }</pre>
  */
 public final class ApprovalLoop {
@@ -171,6 +173,8 @@ public final class ApprovalLoop {
 	private final ConcurrentMap<String, Instant> held = new ConcurrentHashMap<>();
 
 	private volatile @Nullable Disposable ticker;
+
+	private volatile @Nullable Disposable renewer;
 
 	/**
 	 * Creates the loop; nothing runs until {@link #start(Duration)} or {@link #tick()}.
@@ -271,11 +275,22 @@ public final class ApprovalLoop {
 			.onBackpressureDrop()
 			.concatMap((i) -> tick(), 1)
 			.subscribe(null, (ex) -> logger.error("The approval loop stopped: {}", ex.toString()));
+		// apart from the tick: a slow tick (a CIBA start retried with back-off) must not
+		// let the leases lapse while this replica is alive
+		if (this.renewer == null) {
+			this.renewer = Flux.interval(period, period)
+				.onBackpressureDrop()
+				.concatMap((i) -> renewLeases(), 1)
+				.subscribe(null, (ex) -> logger.error("Lease renewal stopped: {}", ex.toString()));
+		}
 		logger.info("Approval loop of replica {} started, every {} (leases last {})", this.replica.id(), period,
 				this.replica.leaseTtl());
 	}
 
-	/** Stops ticking. Executions already started run to their end. */
+	/**
+	 * Stops ticking. Executions already started run to their end, and the leases stay
+	 * renewed until {@link #releaseLeases()} or {@link #close()}.
+	 */
 	public synchronized void stop() {
 		Disposable current = this.ticker;
 		if (current != null) {
@@ -334,7 +349,10 @@ public final class ApprovalLoop {
 	 * @return completes when every release was answered
 	 */
 	public Mono<Void> releaseLeases() {
-		return Flux.defer(() -> Flux.fromIterable(List.copyOf(this.held.keySet())))
+		return Flux.defer(() -> {
+			stopRenewing();
+			return Flux.fromIterable(List.copyOf(this.held.keySet()));
+		})
 			.flatMap((user) -> this.replica.leases()
 				.release(user, this.replica.id())
 				.doOnNext((released) -> forget(user))
@@ -344,6 +362,53 @@ public final class ApprovalLoop {
 					return Mono.empty();
 				}))
 			.then();
+	}
+
+	/**
+	 * Stops ticking and renewing leases, without releasing them: they lapse after their
+	 * time to live. Executions already started run to their end.
+	 */
+	public void close() {
+		stop();
+		stopRenewing();
+	}
+
+	private synchronized void stopRenewing() {
+		Disposable renewing = this.renewer;
+		if (renewing != null) {
+			renewing.dispose();
+			this.renewer = null;
+		}
+	}
+
+	/**
+	 * Renews every lease this replica holds; {@link #start(Duration)} runs it every
+	 * period, apart from the ticks. A lease found taken by another replica is forgotten
+	 * (with its poll state). Never fails: an error keeps every state for the next try.
+	 * @return completes when every renewal was answered
+	 */
+	public Mono<Void> renewLeases() {
+		return Flux.defer(() -> Flux.fromIterable(List.copyOf(this.held.keySet())))
+			.flatMap((user) -> stillHeld(user).then())
+			.then();
+	}
+
+	/**
+	 * Renews a user's lease and says whether this replica still holds it; checked again
+	 * right before a CIBA request is started or polled, so that a replica whose lease
+	 * lapsed during a slow pass does not ask twice. Errors count as not held.
+	 */
+	private Mono<Boolean> stillHeld(String user) {
+		return this.replica.leases().acquire(user, this.replica.id(), this.replica.leaseTtl()).onErrorResume((ex) -> {
+			logger.warn("Replica {} could not renew the lease of user {}: {}", this.replica.id(), user, ex.toString());
+			return Mono.just(false);
+		}).doOnNext((holds) -> {
+			if (!holds && this.held.containsKey(user)) {
+				logger.info("Replica {} lost the lease of user {}: another replica does the approval work",
+						this.replica.id(), user);
+				forget(user);
+			}
+		});
 	}
 
 	/**
@@ -454,14 +519,17 @@ public final class ApprovalLoop {
 		return this.batcher.nextToRequest(user, now).filter((batch) -> {
 			Instant notBefore = this.heldBack.get(batch.id());
 			return notBefore == null || !now.isBefore(notBefore);
-		}).flatMap((batch) -> this.actions.findByBatch(user, batch.id()).collectList().flatMap((stored) -> {
-			List<Action> waiting = batched(batch, stored);
-			if (waiting.isEmpty()) {
-				// every action was cancelled or expired: nothing to ask for
-				return end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
-			}
-			return start(batch, waiting, now);
-		})).then();
+		})
+			.filterWhen((batch) -> stillHeld(user))
+			.flatMap((batch) -> this.actions.findByBatch(user, batch.id()).collectList().flatMap((stored) -> {
+				List<Action> waiting = batched(batch, stored);
+				if (waiting.isEmpty()) {
+					// every action was cancelled or expired: nothing to ask for
+					return end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
+				}
+				return start(batch, waiting, now);
+			}))
+			.then();
 	}
 
 	private Mono<Batch> start(Batch batch, List<Action> waiting, Instant now) {
@@ -535,7 +603,8 @@ public final class ApprovalLoop {
 				if (now.isBefore(poll.nextAt())) {
 					return Mono.empty();
 				}
-				return this.channel.poll(poll.authReqId(), poll.interval())
+				return stillHeld(user).filter(Boolean::booleanValue)
+					.flatMap((holds) -> this.channel.poll(poll.authReqId(), poll.interval()))
 					.flatMap((result) -> answered(batch, poll, result, now))
 					.onErrorResume(CibaUnavailableException.class, (ex) -> {
 						// the auth_req_id is still worth polling: keep every state

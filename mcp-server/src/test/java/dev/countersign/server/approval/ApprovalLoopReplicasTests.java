@@ -239,6 +239,25 @@ class ApprovalLoopReplicasTests {
 	}
 
 	@Test
+	void renewLeasesWhileAPassIsSlowThenTheLeaseIsKept() {
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1"))
+			.polling(new PollResult.Pending(Duration.ofSeconds(5)));
+		this.engine.insert(Engine.email());
+		this.engine.clock.advance(Duration.ofSeconds(30));
+		tick(this.a);
+		// A's next pass is slow: only the renewal runs, every period
+		for (int i = 0; i < 10; i++) {
+			this.engine.clock.advance(Duration.ofSeconds(1));
+			StepVerifier.create(this.a.renewLeases()).verifyComplete();
+			tick(this.b);
+		}
+		assertThat(this.a.heldUsers()).containsExactly(Engine.USER);
+		assertThat(this.b.heldUsers()).isEmpty();
+		assertThat(this.channel.starts).hasSize(1);
+		assertThat(this.channel.polls).isEmpty();
+	}
+
+	@Test
 	void releaseLeasesThenTheOtherReplicaTakesOverAtOnce() {
 		this.channel.starting(Fakes.ScriptedChannel.started("req-1"))
 			.polling(new PollResult.Pending(Duration.ofSeconds(5)));
