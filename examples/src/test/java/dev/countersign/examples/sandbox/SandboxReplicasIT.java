@@ -276,7 +276,10 @@ class SandboxReplicasIT {
 		}
 	}
 
-	/** Closes the user's pending writes into a batch now ({@code POST /api/v1/batches/flush}). */
+	/**
+	 * Closes the user's pending writes into a batch now
+	 * ({@code POST /api/v1/batches/flush}).
+	 */
 	private static void flush(Replica replica, String user) {
 		HttpResponse<String> flushed = api(replica, user, "POST", "/api/v1/batches/flush", null);
 		assertThat(flushed.statusCode()).as(flushed.body()).isEqualTo(200);
