@@ -45,6 +45,23 @@ final class RunningSandbox implements AutoCloseable {
 		return new RunningSandbox(context, port);
 	}
 
+	/**
+	 * The emulations alone ({@code --countersign.sandbox.emulations-only=true}), for
+	 * Countersign processes started against them.
+	 * @param extraArgs more arguments
+	 * @return the running emulations
+	 */
+	static RunningSandbox startEmulations(String... extraArgs) {
+		int port = freePort();
+		List<String> args = new ArrayList<>(
+				List.of("--server.port=" + port, "--" + SandboxApplication.EMULATIONS_ONLY + "=true"));
+		args.addAll(List.of(extraArgs));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(SandboxApplication.Emulations.class)
+			.properties("spring.ai.mcp.server.enabled=false")
+			.run(args.toArray(String[]::new));
+		return new RunningSandbox(context, port);
+	}
+
 	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

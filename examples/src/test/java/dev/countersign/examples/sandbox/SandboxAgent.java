@@ -69,18 +69,29 @@ final class SandboxAgent implements AutoCloseable {
 	 * @return the connected agent
 	 */
 	static SandboxAgent connectWithToken(RunningSandbox sandbox, String token) {
-		return new SandboxAgent(client(sandbox, token, (progress) -> {
+		return connect(sandbox.baseUrl(), token);
+	}
+
+	/**
+	 * Connects to a Countersign started apart from the sandbox (another process).
+	 * @param baseUrl where it listens
+	 * @param token the agent's access token
+	 * @return the initialised agent
+	 */
+	static SandboxAgent connect(String baseUrl, String token) {
+		return new SandboxAgent(client(baseUrl, token, (progress) -> {
 		}));
 	}
 
 	private static SandboxAgent connect(RunningSandbox sandbox, String user, String agent,
 			Consumer<ProgressNotification> progress) {
-		return new SandboxAgent(client(sandbox, sandbox.agentToken("agent=" + agent + "&user=" + user), progress));
+		return new SandboxAgent(
+				client(sandbox.baseUrl(), sandbox.agentToken("agent=" + agent + "&user=" + user), progress));
 	}
 
-	private static McpSyncClient client(RunningSandbox sandbox, String token, Consumer<ProgressNotification> progress) {
+	private static McpSyncClient client(String baseUrl, String token, Consumer<ProgressNotification> progress) {
 		McpSyncClient client = McpClient
-			.sync(HttpClientStreamableHttpTransport.builder(sandbox.baseUrl())
+			.sync(HttpClientStreamableHttpTransport.builder(baseUrl)
 				.endpoint("/mcp")
 				.requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
 				.build())

@@ -27,9 +27,11 @@ import dev.countersign.policy.action.IdGenerator;
 import dev.countersign.policy.action.InMemoryActionStore;
 import dev.countersign.policy.approval.ActionFreezer;
 import dev.countersign.policy.approval.ApprovalConfig;
+import dev.countersign.policy.approval.ApprovalLeases;
 import dev.countersign.policy.approval.BatchSigner;
 import dev.countersign.policy.approval.BatchStore;
 import dev.countersign.policy.approval.Batcher;
+import dev.countersign.policy.approval.InMemoryApprovalLeases;
 import dev.countersign.policy.approval.InMemoryBatchStore;
 import dev.countersign.server.auth.AuthProperties;
 import dev.countersign.server.audit.ApprovalAudit;
@@ -40,9 +42,12 @@ import dev.countersign.server.store.StoreMode;
 /**
  * Wires the approval engine (DESIGN §4): stores, signer, batcher, the CIBA channel, the
  * approval-token validator, the executor and the loop, which starts once the application
- * is ready and stops on shutdown. Refuses to start, naming the setting, when
+ * is ready and stops on shutdown. The loop runs as one replica with a fresh id, under the
+ * {@link ApprovalLeases} bean (in memory here; {@code StoreConfiguration} defines the
+ * Redis one). Refuses to start, naming the setting, when
  * {@code countersign.ciba.client-id} or {@code client-secret} is missing, when
- * {@code countersign.approval.requested-expiry} is above 300 s, or when
+ * {@code countersign.approval.requested-expiry} is above 300 s, when
+ * {@code countersign.approval.lease-ttl} is not longer than the poll period, or when
  * {@code countersign.vault.write-subject} is neither {@code ciba-token} nor
  * {@code refresh-token}. The {@code refresh-token} subject and its settings come from
  * {@code dev.countersign.server.console.ConsoleConfiguration}. The loop and the executor
@@ -66,6 +71,18 @@ public class ApprovalConfiguration {
 	@Conditional(StoreMode.Memory.class)
 	BatchStore batchStore() {
 		return new InMemoryBatchStore();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(StoreMode.Memory.class)
+	ApprovalLeases approvalLeases(Clock clock) {
+		return new InMemoryApprovalLeases(clock);
+	}
+
+	@Bean
+	RunningWrites runningWrites() {
+		return new RunningWrites();
 	}
 
 	@Bean
@@ -155,12 +172,16 @@ public class ApprovalConfiguration {
 				clock, audit, subject);
 	}
 
-	@Bean(destroyMethod = "stop")
+	@Bean(destroyMethod = "close")
 	ApprovalLoop approvalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
 			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, AuthProperties auth,
-			ApprovalProperties properties, ApprovalConfig config, Clock clock, ApprovalAudit audit) {
+			ApprovalProperties properties, ApprovalConfig config, Clock clock, ApprovalAudit audit,
+			ApprovalLeases leases, RunningWrites writes) {
+		// DESIGN §8: one id per start; leases taken under it lapse when this process dies
+		Replica replica = new Replica(leases, Replica.newId(), properties.effectiveLeaseTtl(),
+				properties.effectiveOrphanAfter(), writes);
 		return new ApprovalLoop(actions, batches, batcher, freezer, channel, presentation, executor,
-				auth.requireAudience(), properties.effectiveRequestedExpiry(), config, clock, audit);
+				auth.requireAudience(), properties.effectiveRequestedExpiry(), config, clock, audit, replica);
 	}
 
 	@Bean

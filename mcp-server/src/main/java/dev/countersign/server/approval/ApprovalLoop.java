@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -65,9 +66,25 @@ import dev.countersign.server.audit.ApprovalAudit;
  * </ol>
  * Ticks never overlap: a tick asked for while one runs does nothing. Intervals and start
  * times live in this instance's memory; a batch found {@code REQUESTED} without them (a
- * restart, another replica) is polled at the default interval. Logs name users, batches
- * and error codes, never a token. Each step is recorded in the user's audit chain after
- * its state change ({@link ApprovalAudit}: EXPIRED actions, BATCHED with a checkpoint,
+ * restart, another replica) is polled at the default interval.
+ *
+ * <p>
+ * <b>Several replicas</b> (DESIGN §8). Steps 2 to 4 and the recovery below run for a user
+ * only while this replica holds the user's lease ({@link Replica#leases()}), taken or
+ * renewed at the start of each user's pass; the users passed are those with
+ * {@code PENDING}, {@code BATCHED}, {@code APPROVED} or {@code EXECUTING} actions and
+ * those of this replica's running executions. A replica that takes a user over resumes
+ * polling the same {@code auth_req_id} (logged with the batch id, never a token); one
+ * that loses a lease forgets its poll state for that user. {@link #releaseLeases()} gives
+ * every lease up on graceful shutdown. <b>Recovery</b>, by the lease holder, never
+ * re-running a write: an action {@code EXECUTING} for at least
+ * {@link Replica#orphanAfter()} that no execution of this replica runs becomes
+ * {@code UNKNOWN} ({@value #ORPHANED}); an action {@code APPROVED} whose execution window
+ * has passed, or still {@code BATCHED} in an {@code APPROVED} batch no execution of this
+ * replica runs once its window can no longer be open, becomes {@code EXPIRED}
+ * ({@value #NEEDS_APPROVAL}); each move is audited. Logs name users, batches and error
+ * codes, never a token. Each step is recorded in the user's audit chain after its state
+ * change ({@link ApprovalAudit}: EXPIRED actions, BATCHED with a checkpoint,
  * CIBA_REQUESTED, DENIED, EXPIRED or FAILED batches; the executor records the rest).
  * Thread-safe.
  *
@@ -79,7 +96,9 @@ import dev.countersign.server.audit.ApprovalAudit;
  *
  * <pre>{@code
  * loop.start(Duration.ofSeconds(1));   // on ApplicationReadyEvent
- * loop.stop();                         // on shutdown
+ * loop.stop();                         // on shutdown: no new work
+ * loop.executions().block();           // let running writes end
+ * loop.releaseLeases().block();        // others take the users over at once
  * }</pre>
  */
 public final class ApprovalLoop {
@@ -90,6 +109,13 @@ public final class ApprovalLoop {
 	/** The reason of the actions of a batch whose request expired. */
 	public static final String EXPIRED = "the approval request expired before the user answered";
 
+	/** The reason of an action found {@code EXECUTING} with nobody running it. */
+	public static final String ORPHANED = "the replica running it stopped; check the provider and resolve it";
+
+	/** The reason of an approved action found not run after its execution window. */
+	public static final String NEEDS_APPROVAL = "its execution window passed before it ran (the replica running it "
+			+ "stopped); it needs approval again: resubmit it";
+
 	/** Words Auth0 uses when the user has no push enrolment. */
 	private static final Pattern ENROLMENT = Pattern.compile("enrol|enroll|authenticator|push|guardian|mfa");
 
@@ -98,6 +124,14 @@ public final class ApprovalLoop {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final int USER_CONCURRENCY = 16;
+
+	/** The users with these actions have approval work (and need their lease). */
+	private static final Set<ActionStatus> WORK = Collections.unmodifiableSet(
+			EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
+
+	/** What recovery looks at. */
+	private static final Set<ActionStatus> RECOVERABLE = Collections
+		.unmodifiableSet(EnumSet.of(ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
 
 	private final ActionStore actions;
 
@@ -131,9 +165,16 @@ public final class ApprovalLoop {
 
 	private final ConcurrentMap<String, Instant> heldBack = new ConcurrentHashMap<>();
 
-	private final ConcurrentMap<String, Mono<Batch>> running = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
+
+	private final Replica replica;
+
+	/** The users whose lease this replica holds, with when it took each. */
+	private final ConcurrentMap<String, Instant> held = new ConcurrentHashMap<>();
 
 	private volatile @Nullable Disposable ticker;
+
+	private volatile @Nullable Disposable renewer;
 
 	/**
 	 * Creates the loop; nothing runs until {@link #start(Duration)} or {@link #tick()}.
@@ -175,6 +216,31 @@ public final class ApprovalLoop {
 	public ApprovalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
 			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, String audience,
 			Duration requestedExpiry, ApprovalConfig config, Clock clock, ApprovalAudit audit) {
+		this(actions, batches, batcher, freezer, channel, presentation, executor, audience, requestedExpiry, config,
+				clock, audit, Replica.alone(clock));
+	}
+
+	/**
+	 * Creates the loop of one replica among several sharing a store; nothing runs until
+	 * {@link #start(Duration)} or {@link #tick()}.
+	 * @param actions the action store
+	 * @param batches the batch store
+	 * @param batcher closes and paces batches
+	 * @param freezer expires overdue actions
+	 * @param channel asks the user and polls for the answer
+	 * @param presentation what the phone shows
+	 * @param executor runs approved batches
+	 * @param audience Countersign's API identifier, the {@code audience} of the request
+	 * @param requestedExpiry the {@code requested_expiry}, at most 300 s
+	 * @param config the approval settings (the batch window, the execution window)
+	 * @param clock the clock
+	 * @param audit records each step; never fails
+	 * @param replica this replica's id, the users' leases and the recovery timings
+	 */
+	public ApprovalLoop(ActionStore actions, BatchStore batches, Batcher batcher, ActionFreezer freezer,
+			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, String audience,
+			Duration requestedExpiry, ApprovalConfig config, Clock clock, ApprovalAudit audit, Replica replica) {
+		this.replica = Objects.requireNonNull(replica, "replica must not be null");
 		this.audit = Objects.requireNonNull(audit, "audit must not be null");
 		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.batches = Objects.requireNonNull(batches, "batches must not be null");
@@ -194,8 +260,14 @@ public final class ApprovalLoop {
 	 * Ticks every {@code period} until {@link #stop()}; a tick still running when the
 	 * next is due makes that one skip. Calling it twice does nothing more.
 	 * @param period the poll period
+	 * @throws IllegalArgumentException when {@code period} is not shorter than the
+	 * replica's lease time to live (the leases would lapse between ticks)
 	 */
 	public synchronized void start(Duration period) {
+		if (period.compareTo(this.replica.leaseTtl()) >= 0) {
+			throw new IllegalArgumentException("period must be shorter than the lease time to live "
+					+ this.replica.leaseTtl() + ", but was " + period);
+		}
 		if (this.ticker != null) {
 			return;
 		}
@@ -203,10 +275,22 @@ public final class ApprovalLoop {
 			.onBackpressureDrop()
 			.concatMap((i) -> tick(), 1)
 			.subscribe(null, (ex) -> logger.error("The approval loop stopped: {}", ex.toString()));
-		logger.info("Approval loop started, every {}", period);
+		// apart from the tick: a slow tick (a CIBA start retried with back-off) must not
+		// let the leases lapse while this replica is alive
+		if (this.renewer == null) {
+			this.renewer = Flux.interval(period, period)
+				.onBackpressureDrop()
+				.concatMap((i) -> renewLeases(), 1)
+				.subscribe(null, (ex) -> logger.error("Lease renewal stopped: {}", ex.toString()));
+		}
+		logger.info("Approval loop of replica {} started, every {} (leases last {})", this.replica.id(), period,
+				this.replica.leaseTtl());
 	}
 
-	/** Stops ticking. Executions already started run to their end. */
+	/**
+	 * Stops ticking. Executions already started run to their end, and the leases stay
+	 * renewed until {@link #releaseLeases()} or {@link #close()}.
+	 */
 	public synchronized void stop() {
 		Disposable current = this.ticker;
 		if (current != null) {
@@ -228,15 +312,20 @@ public final class ApprovalLoop {
 				return Mono.<Void>empty();
 			}
 			Instant now = this.clock.instant();
+			Set<String> visited = ConcurrentHashMap.newKeySet();
 			return this.freezer.expireOverdue(now)
 				.concatMap(this.audit::actionEnded)
 				.then()
-				.then(this.actions.findUsers(EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED))
+				.then(Flux
+					.merge(this.actions.findUsers(WORK),
+							Flux.defer(() -> Flux.fromStream(this.running.values().stream().map(Running::user))))
+					.distinct()
+					.doOnNext(visited::add)
 					.flatMap((user) -> user(user, now).onErrorResume((ex) -> {
 						logger.warn("Approval loop pass for user {} failed: {}", user, ex.toString());
 						return Mono.empty();
 					}), USER_CONCURRENCY)
-					.then())
+					.then(Mono.<Void>fromRunnable(() -> forgetAllBut(visited))))
 				.onErrorResume((ex) -> {
 					logger.warn("Approval loop pass failed: {}", ex.toString());
 					return Mono.empty();
@@ -250,25 +339,197 @@ public final class ApprovalLoop {
 	 * @return completes when every execution running now has ended
 	 */
 	public Mono<Void> executions() {
-		return Mono.when(List.copyOf(this.running.values()));
+		return Mono.when(this.running.values().stream().map(Running::execution).toList());
+	}
+
+	/**
+	 * Gives up every lease this replica holds, so that the others take its users over at
+	 * once; call after {@link #stop()} and after {@link #executions()} ended (graceful
+	 * shutdown). Never fails: a lease that cannot be released lapses on its own.
+	 * @return completes when every release was answered
+	 */
+	public Mono<Void> releaseLeases() {
+		return Flux.defer(() -> {
+			stopRenewing();
+			return Flux.fromIterable(List.copyOf(this.held.keySet()));
+		})
+			.flatMap((user) -> this.replica.leases()
+				.release(user, this.replica.id())
+				.doOnNext((released) -> forget(user))
+				.onErrorResume((ex) -> {
+					logger.warn("Replica {} could not release the lease of user {}: {}", this.replica.id(), user,
+							ex.toString());
+					return Mono.empty();
+				}))
+			.then();
+	}
+
+	/**
+	 * Stops ticking and renewing leases, without releasing them: they lapse after their
+	 * time to live. Executions already started run to their end.
+	 */
+	public void close() {
+		stop();
+		stopRenewing();
+	}
+
+	private synchronized void stopRenewing() {
+		Disposable renewing = this.renewer;
+		if (renewing != null) {
+			renewing.dispose();
+			this.renewer = null;
+		}
+	}
+
+	/**
+	 * Renews every lease this replica holds; {@link #start(Duration)} runs it every
+	 * period, apart from the ticks. A lease found taken by another replica is forgotten
+	 * (with its poll state). Never fails: an error keeps every state for the next try.
+	 * @return completes when every renewal was answered
+	 */
+	public Mono<Void> renewLeases() {
+		return Flux.defer(() -> Flux.fromIterable(List.copyOf(this.held.keySet())))
+			.flatMap((user) -> stillHeld(user).then())
+			.then();
+	}
+
+	/**
+	 * Renews a user's lease and says whether this replica still holds it; checked again
+	 * right before a CIBA request is started or polled, so that a replica whose lease
+	 * lapsed during a slow pass does not ask twice. Errors count as not held.
+	 */
+	private Mono<Boolean> stillHeld(String user) {
+		return this.replica.leases().acquire(user, this.replica.id(), this.replica.leaseTtl()).onErrorResume((ex) -> {
+			logger.warn("Replica {} could not renew the lease of user {}: {}", this.replica.id(), user, ex.toString());
+			return Mono.just(false);
+		}).doOnNext((holds) -> {
+			if (!holds && this.held.containsKey(user)) {
+				logger.info("Replica {} lost the lease of user {}: another replica does the approval work",
+						this.replica.id(), user);
+				forget(user);
+			}
+		});
+	}
+
+	/**
+	 * The users whose lease this replica held at its last pass.
+	 * @return a snapshot
+	 */
+	public Set<String> heldUsers() {
+		return Set.copyOf(this.held.keySet());
 	}
 
 	private Mono<Void> user(String user, Instant now) {
-		return this.batcher.tick(user, now).concatMap(this.audit::batched).then(ask(user, now)).then(poll(user, now));
+		return this.replica.leases().acquire(user, this.replica.id(), this.replica.leaseTtl()).onErrorResume((ex) -> {
+			// fail closed: without the lease, do nothing for the user
+			logger.warn("Replica {} could not take the lease of user {}: {}", this.replica.id(), user, ex.toString());
+			return Mono.just(false);
+		}).flatMap((holds) -> {
+			if (!holds) {
+				if (this.held.containsKey(user)) {
+					logger.info("Replica {} lost the lease of user {}: another replica does the approval work",
+							this.replica.id(), user);
+				}
+				forget(user);
+				return Mono.<Void>empty();
+			}
+			Instant since = this.held.putIfAbsent(user, now);
+			if (since == null) {
+				logger.info("Replica {} now does the approval work of user {}", this.replica.id(), user);
+			}
+			return recover(user, now, (since != null) ? since : now)
+				.then(this.batcher.tick(user, now).concatMap(this.audit::batched).then())
+				.then(ask(user, now))
+				.then(poll(user, now));
+		});
+	}
+
+	/** Forgets the lease and the poll state of a user. */
+	private void forget(String user) {
+		this.held.remove(user);
+		this.polls.values().removeIf((poll) -> poll.user().equals(user));
+	}
+
+	/** Forgets every user this pass did not visit: no work, so no lease renewed. */
+	private void forgetAllBut(Set<String> visited) {
+		for (String user : List.copyOf(this.held.keySet())) {
+			if (!visited.contains(user)) {
+				forget(user);
+			}
+		}
+	}
+
+	/**
+	 * Crash recovery for a user whose lease this replica holds; never re-runs a write.
+	 * Actions of this replica's running executions are never touched.
+	 */
+	private Mono<Void> recover(String user, Instant now, Instant heldSince) {
+		Map<String, Mono<Batch>> batchesById = new ConcurrentHashMap<>();
+		return this.actions.findByUser(user, RECOVERABLE)
+			.filter((action) -> action.batchId() == null || !this.running.containsKey(action.batchId()))
+			.filter((action) -> !this.replica.writes().running(action.id()))
+			.concatMap((action) -> switch (action.status()) {
+				case EXECUTING -> now.isBefore(action.updatedAt().plus(this.replica.orphanAfter())) ? Mono.empty()
+						: recovered(action, ActionStatus.UNKNOWN, ORPHANED, now);
+				case APPROVED -> now.isBefore(action.updatedAt().plus(this.config.executionWindow())) ? Mono.empty()
+						: recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now);
+				default -> batchOf(action, batchesById).filter((batch) -> stranded(batch, now, heldSince))
+					.flatMap((batch) -> recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now));
+			})
+			.then();
+	}
+
+	/**
+	 * Whether a batch was approved and claimed, but no execution of this replica runs it
+	 * and the window of its actions has surely closed: the approval came at most
+	 * {@code requestedExpiry} after the request, and the window lasts at most the
+	 * execution window; or, since only a lease holder polls and claims, a batch claimed
+	 * elsewhere was claimed before this replica took the lease (give or take one lease
+	 * time to live for a poll in flight), and its window closed an execution window after
+	 * that.
+	 */
+	private boolean stranded(Batch batch, Instant now, Instant heldSince) {
+		Instant requestedAt = batch.requestedAt();
+		if (batch.status() != BatchStatus.APPROVED || requestedAt == null) {
+			return false;
+		}
+		Duration window = this.config.executionWindow();
+		return !now.isBefore(requestedAt.plus(this.requestedExpiry).plus(window))
+				|| !now.isBefore(heldSince.plus(window).plus(this.replica.leaseTtl()));
+	}
+
+	private Mono<Batch> batchOf(Action action, Map<String, Mono<Batch>> batchesById) {
+		String batchId = action.batchId();
+		if (batchId == null) {
+			return Mono.empty();
+		}
+		return batchesById.computeIfAbsent(batchId, (id) -> this.batches.find(action.user(), id).cache());
+	}
+
+	private Mono<Action> recovered(Action action, ActionStatus status, String reason, Instant now) {
+		return this.actions
+			.transition(action.user(), action.id(), action.status(), action.version(),
+					(current) -> current.moveTo(status, now).withReason(reason))
+			.doOnNext((moved) -> logger.warn("Recovery by replica {}: action {} of batch {} of user {} was {}, now {}",
+					this.replica.id(), moved.id(), moved.batchId(), moved.user(), action.status(), status))
+			.flatMap((moved) -> this.audit.actionEnded(moved).thenReturn(moved));
 	}
 
 	private Mono<Void> ask(String user, Instant now) {
 		return this.batcher.nextToRequest(user, now).filter((batch) -> {
 			Instant notBefore = this.heldBack.get(batch.id());
 			return notBefore == null || !now.isBefore(notBefore);
-		}).flatMap((batch) -> this.actions.findByBatch(user, batch.id()).collectList().flatMap((stored) -> {
-			List<Action> waiting = batched(batch, stored);
-			if (waiting.isEmpty()) {
-				// every action was cancelled or expired: nothing to ask for
-				return end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
-			}
-			return start(batch, waiting, now);
-		})).then();
+		})
+			.filterWhen((batch) -> stillHeld(user))
+			.flatMap((batch) -> this.actions.findByBatch(user, batch.id()).collectList().flatMap((stored) -> {
+				List<Action> waiting = batched(batch, stored);
+				if (waiting.isEmpty()) {
+					// every action was cancelled or expired: nothing to ask for
+					return end(batch, BatchStatus.EXPIRED, ActionStatus.EXPIRED, EXPIRED);
+				}
+				return start(batch, waiting, now);
+			}))
+			.then();
 	}
 
 	private Mono<Batch> start(Batch batch, List<Action> waiting, Instant now) {
@@ -322,8 +583,8 @@ public final class ApprovalLoop {
 	private Mono<Batch> record(Batch batch, BackchannelAuthenticationResponse started, Instant startedAt) {
 		return this.batcher.recordRequest(batch, started.authReqId(), startedAt).doOnNext((requested) -> {
 			this.heldBack.remove(batch.id());
-			this.polls.put(requested.id(),
-					new Poll(started.authReqId(), started.interval(), startedAt.plus(started.interval())));
+			this.polls.put(requested.id(), new Poll(batch.user(), started.authReqId(), started.interval(),
+					startedAt.plus(started.interval())));
 			logger.info("Approval of batch {} of user {} requested", batch.id(), batch.user());
 		}).flatMap((requested) -> this.audit.cibaRequested(requested).thenReturn(requested));
 	}
@@ -333,13 +594,17 @@ public final class ApprovalLoop {
 			.filter((batch) -> !this.running.containsKey(batch.id()))
 			.flatMap((batch) -> {
 				// resumed without memory of it (restart, other replica): default interval
-				Poll poll = this.polls.computeIfAbsent(batch.id(),
-						(id) -> new Poll(Objects.requireNonNull(batch.authReqId()),
-								BackchannelAuthenticationResponse.DEFAULT_INTERVAL, now));
+				Poll poll = this.polls.computeIfAbsent(batch.id(), (id) -> {
+					logger.info("Replica {} resumes polling batch {} of user {} (requested elsewhere or before a "
+							+ "restart), at the default interval", this.replica.id(), batch.id(), user);
+					return new Poll(user, Objects.requireNonNull(batch.authReqId()),
+							BackchannelAuthenticationResponse.DEFAULT_INTERVAL, now);
+				});
 				if (now.isBefore(poll.nextAt())) {
 					return Mono.empty();
 				}
-				return this.channel.poll(poll.authReqId(), poll.interval())
+				return stillHeld(user).filter(Boolean::booleanValue)
+					.flatMap((holds) -> this.channel.poll(poll.authReqId(), poll.interval()))
 					.flatMap((result) -> answered(batch, poll, result, now))
 					.onErrorResume(CibaUnavailableException.class, (ex) -> {
 						// the auth_req_id is still worth polling: keep every state
@@ -399,7 +664,7 @@ public final class ApprovalLoop {
 			logger.error("Running batch {} of user {} failed: {}", batch.id(), batch.user(), ex.toString());
 			return Mono.empty();
 		}).doFinally((signal) -> this.running.remove(batch.id())).cache();
-		if (this.running.putIfAbsent(batch.id(), execution) == null) {
+		if (this.running.putIfAbsent(batch.id(), new Running(batch.user(), execution)) == null) {
 			execution.subscribe();
 		}
 	}
@@ -447,11 +712,16 @@ public final class ApprovalLoop {
 	}
 
 	/** One open request as this instance polls it. */
-	private record Poll(String authReqId, Duration interval, Instant nextAt) {
+	private record Poll(String user, String authReqId, Duration interval, Instant nextAt) {
 
 		Poll after(Instant now, Duration next) {
-			return new Poll(this.authReqId, next, now.plus(next));
+			return new Poll(this.user, this.authReqId, next, now.plus(next));
 		}
+
+	}
+
+	/** One execution of an approved batch running in this replica. */
+	private record Running(String user, Mono<Batch> execution) {
 
 	}
 

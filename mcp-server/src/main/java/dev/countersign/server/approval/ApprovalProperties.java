@@ -38,12 +38,18 @@ import dev.countersign.server.auth.InvalidConfigurationException;
  * @param signingKeyId the id of the signing key; default {@code k1}
  * @param verifyKeys other keys that still verify (key id to raw text), for rotation
  * @param pollPeriod how often the approval loop runs; default 1 s
+ * @param leaseTtl how long a replica's lease on a user's approval work lasts unrenewed
+ * (DESIGN §8); longer than {@code pollPeriod}; default 15 s
+ * @param orphanAfter how long an action must have been {@code EXECUTING}, with no
+ * execution of the replica holding the user's lease running it, before it is taken for an
+ * orphan of a stopped replica and marked {@code UNKNOWN}; default 60 s
  */
 @ConfigurationProperties("countersign.approval")
 public record ApprovalProperties(@Nullable Duration batchWindow, @Nullable Integer maxBatchSize,
 		@Nullable Duration executionWindow, @Nullable @DurationUnit(ChronoUnit.SECONDS) Duration requestedExpiry,
 		@Nullable Integer maxPendingPerAgent, @Nullable Duration pendingTtl, @Nullable String signingKey,
-		@Nullable String signingKeyId, @Nullable Map<String, String> verifyKeys, @Nullable Duration pollPeriod) {
+		@Nullable String signingKeyId, @Nullable Map<String, String> verifyKeys, @Nullable Duration pollPeriod,
+		@Nullable Duration leaseTtl, @Nullable Duration orphanAfter) {
 
 	/** By default the CIBA request asks to live 300 s: Auth0's most for a push. */
 	public static final Duration DEFAULT_REQUESTED_EXPIRY = CibaOptions.AUTH0_MAX_REQUESTED_EXPIRY;
@@ -119,6 +125,33 @@ public record ApprovalProperties(@Nullable Duration batchWindow, @Nullable Integ
 	 */
 	public Duration effectivePollPeriod() {
 		return positive("countersign.approval.poll-period", this.pollPeriod, DEFAULT_POLL_PERIOD);
+	}
+
+	/**
+	 * How long a replica's lease on a user lasts unrenewed.
+	 * @return the time to live, default {@link Replica#DEFAULT_LEASE_TTL}
+	 * @throws InvalidConfigurationException when not positive or not longer than the poll
+	 * period (the lease would lapse between two renewals)
+	 */
+	public Duration effectiveLeaseTtl() {
+		Duration ttl = positive("countersign.approval.lease-ttl", this.leaseTtl, Replica.DEFAULT_LEASE_TTL);
+		Duration period = effectivePollPeriod();
+		if (ttl.compareTo(period) <= 0) {
+			throw new InvalidConfigurationException("countersign.approval.lease-ttl",
+					"must be longer than countersign.approval.poll-period (" + period
+							+ "), since a lease is renewed once per tick, but was " + ttl);
+		}
+		return ttl;
+	}
+
+	/**
+	 * How long an action must have been {@code EXECUTING} elsewhere before recovery takes
+	 * it for an orphan.
+	 * @return the duration, default {@link Replica#DEFAULT_ORPHAN_AFTER}
+	 * @throws InvalidConfigurationException when not positive
+	 */
+	public Duration effectiveOrphanAfter() {
+		return positive("countersign.approval.orphan-after", this.orphanAfter, Replica.DEFAULT_ORPHAN_AFTER);
 	}
 
 	/**

@@ -64,8 +64,10 @@ public final class AutoRunner {
 
 	private final ApprovalAudit audit;
 
+	private final RunningWrites running;
+
 	/**
-	 * Creates the runner.
+	 * Creates the runner, known to no crash recovery.
 	 * @param actions the action store
 	 * @param tokens exchanges the caller's token for a provider token, uncached
 	 * @param writers the writers; each tool is run by at most one
@@ -75,6 +77,23 @@ public final class AutoRunner {
 	 */
 	public AutoRunner(ActionStore actions, ProviderTokens tokens, List<ProviderWriter> writers, Clock clock,
 			ApprovalAudit audit) {
+		this(actions, tokens, writers, clock, audit, new RunningWrites());
+	}
+
+	/**
+	 * Creates the runner.
+	 * @param actions the action store
+	 * @param tokens exchanges the caller's token for a provider token, uncached
+	 * @param writers the writers; each tool is run by at most one
+	 * @param clock the clock
+	 * @param audit records how each write ended; never fails
+	 * @param running where each write is marked while it runs, for the approval loop's
+	 * crash recovery
+	 * @throws IllegalArgumentException when two writers claim the same tool
+	 */
+	public AutoRunner(ActionStore actions, ProviderTokens tokens, List<ProviderWriter> writers, Clock clock,
+			ApprovalAudit audit, RunningWrites running) {
+		this.running = Objects.requireNonNull(running, "running must not be null");
 		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.tokens = Objects.requireNonNull(tokens, "tokens must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -111,12 +130,13 @@ public final class AutoRunner {
 			return Mono.just(action);
 		}
 		// compare-and-set twice: whoever claims the action first runs it, nobody else
-		return this.actions
-			.transition(action.user(), action.id(), ActionStatus.PENDING, action.version(),
-					(current) -> current.moveTo(ActionStatus.APPROVED, this.clock.instant()))
-			.flatMap((approved) -> this.actions.transition(approved.user(), approved.id(), ActionStatus.APPROVED,
-					approved.version(), (current) -> current.moveTo(ActionStatus.EXECUTING, this.clock.instant())))
-			.flatMap((executing) -> this.writer.write(executing, providerToken))
+		return this.running
+			.track(action.id(), this.actions
+				.transition(action.user(), action.id(), ActionStatus.PENDING, action.version(),
+						(current) -> current.moveTo(ActionStatus.APPROVED, this.clock.instant()))
+				.flatMap((approved) -> this.actions.transition(approved.user(), approved.id(), ActionStatus.APPROVED,
+						approved.version(), (current) -> current.moveTo(ActionStatus.EXECUTING, this.clock.instant())))
+				.flatMap((executing) -> this.writer.write(executing, providerToken)))
 			.switchIfEmpty(Mono.defer(() -> {
 				logger.info("Auto-approved action {} of user {} was claimed elsewhere; not run here", action.id(),
 						action.user());

@@ -13,9 +13,11 @@ import dev.countersign.server.approval.ApprovalLoop;
  * Graceful shutdown of the approval loop (DESIGN §10): once the web server has finished
  * its in-flight requests, the loop stops taking new batches and this waits, up to the
  * drain timeout, for the approved batches already executing to finish, so that an
- * approved write is not cut off mid-way. Actions still {@code PENDING} or {@code BATCHED}
- * stay in the store for the next start (or another replica) to pick up; in the memory
- * store they are lost with the process.
+ * approved write is not cut off mid-way. Then it releases every user's lease this replica
+ * held, so that another replica takes those users over at once rather than after the
+ * lease lapses (DESIGN §8). Actions still {@code PENDING} or {@code BATCHED} stay in the
+ * store for the next start (or another replica) to pick up; in the memory store they are
+ * lost with the process.
  */
 final class ApprovalDrain implements SmartLifecycle {
 
@@ -55,6 +57,7 @@ final class ApprovalDrain implements SmartLifecycle {
 				logger.warn("Approved writes still running after {}; stopping anyway (their actions may end UNKNOWN)",
 						this.timeout);
 			}
+			this.loop.releaseLeases().timeout(this.timeout, reactor.core.publisher.Mono.empty()).block();
 		}
 		finally {
 			this.running = false;

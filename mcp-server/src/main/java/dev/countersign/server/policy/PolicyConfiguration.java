@@ -27,6 +27,7 @@ import dev.countersign.policy.trust.TrustLedger;
 import dev.countersign.policy.trust.TrustStore;
 import dev.countersign.server.approval.AutoRunner;
 import dev.countersign.server.approval.ProviderWriter;
+import dev.countersign.server.approval.RunningWrites;
 import dev.countersign.server.audit.ApprovalAudit;
 import dev.countersign.server.provider.ProviderTokens;
 import dev.countersign.server.tool.ToolPolicy;
@@ -120,8 +121,8 @@ public class PolicyConfiguration {
 
 	@Bean
 	AutoRunner autoRunner(ActionStore actions, ProviderTokens tokens, ObjectProvider<ProviderWriter> writers,
-			Clock clock, ApprovalAudit audit) {
-		return new AutoRunner(actions, tokens, writers.orderedStream().toList(), clock, audit);
+			Clock clock, ApprovalAudit audit, RunningWrites running) {
+		return new AutoRunner(actions, tokens, writers.orderedStream().toList(), clock, audit, running);
 	}
 
 	@Bean

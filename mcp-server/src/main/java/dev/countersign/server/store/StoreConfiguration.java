@@ -16,6 +16,7 @@ import org.springframework.core.env.Environment;
 import dev.countersign.policy.account.RefreshTokenStore;
 import dev.countersign.policy.action.ActionStore;
 import dev.countersign.policy.audit.AuditStore;
+import dev.countersign.policy.approval.ApprovalLeases;
 import dev.countersign.policy.approval.BatchStore;
 import dev.countersign.policy.calibration.CalibrationStore;
 import dev.countersign.policy.change.ChangeStore;
@@ -26,6 +27,7 @@ import dev.countersign.policy.routing.RoutingStore;
 import dev.countersign.policy.rule.RuleStore;
 import dev.countersign.policy.trust.TrustStore;
 import dev.countersign.redis.RedisActionStore;
+import dev.countersign.redis.RedisApprovalLeases;
 import dev.countersign.redis.RedisAuditStore;
 import dev.countersign.redis.RedisBatchStore;
 import dev.countersign.redis.RedisCalibrationStore;
@@ -94,6 +96,11 @@ public class StoreConfiguration {
 	@Bean
 	BatchStore batchStore(StatefulRedisConnection<String, String> connection) {
 		return new RedisBatchStore(connection);
+	}
+
+	@Bean
+	ApprovalLeases approvalLeases(StatefulRedisConnection<String, String> connection) {
+		return new RedisApprovalLeases(connection);
 	}
 
 	@Bean

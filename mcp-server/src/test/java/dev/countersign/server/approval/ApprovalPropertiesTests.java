@@ -23,6 +23,28 @@ class ApprovalPropertiesTests {
 		assertThat(properties.effectiveRequestedExpiry()).isEqualTo(Duration.ofSeconds(300));
 		assertThat(properties.effectivePollPeriod()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(properties.hasSigningKey()).isFalse();
+		assertThat(properties.effectiveLeaseTtl()).isEqualTo(Duration.ofSeconds(15));
+		assertThat(properties.effectiveOrphanAfter()).isEqualTo(Duration.ofSeconds(60));
+	}
+
+	@Test
+	void leaseTtlWhenNotLongerThanThePollPeriodThenRefusedNamingTheSetting() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> leases(Duration.ofSeconds(2), Duration.ofSeconds(2), null).effectiveLeaseTtl())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("countersign.approval.lease-ttl"))
+			.withMessageContaining("poll-period");
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> leases(null, Duration.ofMillis(500), null).effectiveLeaseTtl())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("countersign.approval.lease-ttl"));
+		assertThat(leases(Duration.ofMillis(200), Duration.ofSeconds(2), null).effectiveLeaseTtl())
+			.isEqualTo(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void orphanAfterWhenNotPositiveThenRefusedNamingTheSetting() {
+		assertThatExceptionOfType(InvalidConfigurationException.class)
+			.isThrownBy(() -> leases(null, null, Duration.ZERO).effectiveOrphanAfter())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("countersign.approval.orphan-after"));
 	}
 
 	@Test
@@ -96,7 +118,12 @@ class ApprovalPropertiesTests {
 	}
 
 	private static ApprovalProperties properties(Duration expiry, String key, Map<String, String> verify) {
-		return new ApprovalProperties(null, null, null, expiry, null, null, key, null, verify, null);
+		return new ApprovalProperties(null, null, null, expiry, null, null, key, null, verify, null, null, null);
+	}
+
+	private static ApprovalProperties leases(Duration pollPeriod, Duration leaseTtl, Duration orphanAfter) {
+		return new ApprovalProperties(null, null, null, null, null, null, null, null, null, pollPeriod, leaseTtl,
+				orphanAfter);
 	}
 
 }

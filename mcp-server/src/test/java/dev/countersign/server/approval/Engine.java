@@ -122,6 +122,14 @@ final class Engine {
 				this.config, this.clock, this.audit);
 	}
 
+	/** The loop of one replica over these stores: run two for two replicas. */
+	ApprovalLoop loop(ApprovalChannel channel, Replica replica) {
+		return new ApprovalLoop(this.actions, this.batches, this.batcher,
+				new ActionFreezer(this.actions, this.config, this.clock, IdGenerator.ulid(this.clock)), channel,
+				new BatchPresentation(BindingMessageProfile.AUTH0), this.executor, AUDIENCE, Duration.ofSeconds(300),
+				this.config, this.clock, this.audit, replica);
+	}
+
 	static Action email() {
 		return TestActions.action()
 			.tool("email_send", ToolDescriptor.GOOGLE)

@@ -6,7 +6,9 @@
  * {@link dev.countersign.policy.approval.Batch}es and paces the CIBA requests, and the
  * {@link dev.countersign.policy.approval.BatchVerifier} checks, before anything runs,
  * that the stored actions are still exactly what was signed and approved. Tuned by
- * {@link dev.countersign.policy.approval.ApprovalConfig}.
+ * {@link dev.countersign.policy.approval.ApprovalConfig}. With several replicas on one
+ * store, {@link dev.countersign.policy.approval.ApprovalLeases} says which replica does a
+ * user's approval work.
  */
 @NullMarked
 package dev.countersign.policy.approval;

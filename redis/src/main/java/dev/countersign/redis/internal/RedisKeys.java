@@ -31,6 +31,7 @@ import java.util.Objects;
  * cs:{u:USER}:refresh-token             hash  keyId, ciphertext, storedAt
  * cs:{u:USER}:change:ID                 hash  json, status, version
  * cs:{u:USER}:changes:STATUS            set   ids of the user's changes in STATUS
+ * cs:{u:USER}:approval-lease            string the replica doing the user's approval work (PX)
  * cs:users:actions:STATUS               set   users that may have actions in STATUS
  * </pre>
  *
@@ -255,6 +256,14 @@ public final class RedisKeys {
 	 */
 	public String changes(String status) {
 		return this.user + "changes:" + status;
+	}
+
+	/**
+	 * The owner of the user's approval lease, expiring with it.
+	 * @return the key
+	 */
+	public String approvalLease() {
+		return this.user + "approval-lease";
 	}
 
 }
