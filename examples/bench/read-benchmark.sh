@@ -5,6 +5,13 @@
 #
 # Usage: examples/bench/read-benchmark.sh [rates] [seconds per phase] [users]
 #   e.g. examples/bench/read-benchmark.sh 100,300,600 20 50
+#
+# Everything on (the full-stack figures): STORE=redis keeps Countersign's state in a redis-server
+# this script starts on a free port; STACK=1 then also runs StackBenchmark: the write path
+# (deal_create to pending_approval at WRITE_RATE calls/s over WRITE_USERS users, one agent each),
+# Redis commands per call, and the approval loop's cost with SCHEDULER_USERS x SCHEDULER_PER_USER
+# writes waiting.
+#   e.g. STORE=redis STACK=1 examples/bench/read-benchmark.sh 100,300,600 20 50
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +26,12 @@ LOGS=$(mktemp -d)
 SECRET=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
 CIBA_SECRET=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
 AUDIENCE=urn:countersign:bench
+
+STORE=${STORE:-memory}
+WRITE_RATE=${WRITE_RATE:-100}
+WRITE_USERS=${WRITE_USERS:-100}
+SCHEDULER_USERS=${SCHEDULER_USERS:-1000}
+SCHEDULER_PER_USER=${SCHEDULER_PER_USER:-10}
 
 [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -pl examples -am package -DskipTests
 SANDBOX_JAR=examples/target/countersign-sandbox.jar
@@ -44,7 +57,20 @@ java -Xms$HEAP -Xmx$HEAP -jar "$SANDBOX_JAR" --countersign.sandbox.emulations-on
 pids+=($!)
 wait_for "http://127.0.0.1:$EMU/auth0/.well-known/jwks.json"
 
-java -Xms$HEAP -Xmx$HEAP ${SERVER_JVM_OPTS:-} ${COUNTERSIGN_JVM_OPTS:-} -jar "$SERVER_JAR" --server.address=127.0.0.1 --server.port=$CS \
+STORE_ARGS=()
+if [ "$STORE" = redis ]; then
+	command -v redis-server >/dev/null || { echo "STORE=redis needs redis-server (apt-get install -y redis-server)" >&2; exit 1; }
+	REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$LOGS/redis.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+	# a benchmark's writes are never approved: let each agent hold more than the default 50
+	STORE_ARGS=(--countersign.store=redis --countersign.redis.url="redis://127.0.0.1:$REDIS_PORT"
+		--countersign.approval.signing-key="$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48)")
+fi
+[ "${STACK:-}" = 1 ] && STORE_ARGS+=(--countersign.approval.max-pending-per-agent=1000)
+
+java -Xms$HEAP -Xmx$HEAP ${SERVER_JVM_OPTS:-} ${COUNTERSIGN_JVM_OPTS:-} -jar "$SERVER_JAR" "${STORE_ARGS[@]}" --server.address=127.0.0.1 --server.port=$CS \
 	--countersign.auth.issuer="http://127.0.0.1:$EMU/auth0/" --countersign.auth.audience=$AUDIENCE \
 	--countersign.vault.client-id=countersign-vault --countersign.vault.client-secret="$SECRET" \
 	--countersign.ciba.client-id=countersign-ciba --countersign.ciba.client-secret="$CIBA_SECRET" \
@@ -74,8 +100,18 @@ for _ in $(seq 1 120); do
 	sleep 0.5
 done
 
-echo "# $(nproc) cores, $(java -version 2>&1 | head -1), heap $HEAP per server; rates $RATES, ${SECONDS_PER_PHASE}s per phase, $USERS users"
+echo "# $(nproc) cores, $(java -version 2>&1 | head -1), heap $HEAP per server; rates $RATES, ${SECONDS_PER_PHASE}s per phase, $USERS users, store $STORE"
 java -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.ReadBenchmark $LAUNCHER \
 	emulations="http://127.0.0.1:$EMU" countersign="http://127.0.0.1:$CS" countersign.pid=$COUNTERSIGN_PID \
 	bare="http://127.0.0.1:$BARE" bare.pid=$BARE_PID vault.secret="$SECRET" users=$USERS rates=$RATES \
 	seconds=$SECONDS_PER_PHASE
+
+if [ "${STACK:-}" = 1 ]; then
+	REDIS_ARG=()
+	[ "$STORE" = redis ] && REDIS_ARG=(redis="127.0.0.1:$REDIS_PORT")
+	java -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.StackBenchmark $LAUNCHER \
+		emulations="http://127.0.0.1:$EMU" countersign="http://127.0.0.1:$CS" countersign.pid=$COUNTERSIGN_PID \
+		bare="http://127.0.0.1:$BARE" bare.pid=$BARE_PID "${REDIS_ARG[@]}" write.rate=$WRITE_RATE \
+		write.users=$WRITE_USERS seconds=$SECONDS_PER_PHASE scheduler.users=$SCHEDULER_USERS \
+		scheduler.per-user=$SCHEDULER_PER_USER
+fi

@@ -211,9 +211,16 @@ public final class RedisActionStore implements ActionStore {
 		String[] indexKeys = wanted.stream()
 			.map((status) -> RedisKeys.usersWithActions(status.name()))
 			.toArray(String[]::new);
-		// the global index may name users who no longer have such actions: check each
-		return Flux
-			.defer(() -> this.commands.sunion(indexKeys).filterWhen((user) -> findByUser(user, wanted).hasElements()));
+		// the global index may name users who no longer have such actions: check each by
+		// the sizes of their status sets (a command per status, not one per action)
+		return Flux.defer(() -> this.commands.sunion(indexKeys).filterWhen((user) -> hasAny(user, wanted)));
+	}
+
+	private Mono<Boolean> hasAny(String user, Set<ActionStatus> statuses) {
+		RedisKeys keys = RedisKeys.of(user);
+		return Flux.fromIterable(statuses)
+			.concatMap((status) -> this.commands.scard(keys.actions(status.name())))
+			.any((size) -> size > 0);
 	}
 
 	@Override

@@ -28,6 +28,7 @@ import dev.countersign.server.tool.ToolCatalog;
 @EnableAutoConfiguration(excludeName = {
 		"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
 		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
 		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration" })
 public class BareMcpServerApplication {
@@ -35,11 +36,15 @@ public class BareMcpServerApplication {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	public static void main(String[] args) {
+		application().run(args);
+	}
+
+	static SpringApplication application() {
 		SpringApplication application = new SpringApplication(BareMcpServerApplication.class);
 		application.setDefaultProperties(Map.of("spring.ai.mcp.server.type", "ASYNC", "spring.ai.mcp.server.protocol",
 				"STREAMABLE", "spring.ai.mcp.server.name", "bare", "spring.ai.mcp.server.annotation-scanner.enabled",
 				"false", "spring.main.banner-mode", "off"));
-		application.run(args);
+		return application;
 	}
 
 	@Bean

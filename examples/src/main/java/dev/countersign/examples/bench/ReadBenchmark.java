@@ -2,7 +2,6 @@ package dev.countersign.examples.bench;
 
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +32,8 @@ public final class ReadBenchmark {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final String REPO = "ada-lovelace/analytical-engine";
+
+	private static final String GET_ISSUE = "{\"repo\":\"" + REPO + "\",\"number\":1}";
 
 	private final Map<String, String> args;
 
@@ -74,14 +75,14 @@ public final class ReadBenchmark {
 			.toArray();
 
 		List<String> providerTokens = new ArrayList<>();
-		List<Session> countersign = new ArrayList<>();
-		List<Session> bare = new ArrayList<>();
+		List<McpSession> countersign = new ArrayList<>();
+		List<McpSession> bare = new ArrayList<>();
 		for (int u = 0; u < users; u++) {
 			String user = "bench" + u;
 			String agentToken = token(emulations + "/sandbox/token?agent=bench-agent&user=" + user);
 			providerTokens.add(exchange(emulations, agentToken));
-			countersign.add(Session.open(this.driver.http(), arg("countersign") + "/mcp", agentToken));
-			bare.add(Session.open(this.driver.http(), arg("bare") + "/mcp", null));
+			countersign.add(McpSession.open(this.driver.http(), arg("countersign") + "/mcp", agentToken));
+			bare.add(McpSession.open(this.driver.http(), arg("bare") + "/mcp", null));
 		}
 		long countersignPid = Long.parseLong(arg("countersign.pid"));
 		long barePid = Long.parseLong(arg("bare.pid"));
@@ -90,8 +91,9 @@ public final class ReadBenchmark {
 			.header("Authorization", "Bearer " + providerTokens.get(i % users))
 			.header("Accept", "application/vnd.github+json")
 			.build();
-		IntFunction<HttpRequest> viaBare = (i) -> bare.get(i % users).callGetIssue(i);
-		IntFunction<HttpRequest> viaCountersign = (i) -> countersign.get(i % users).callGetIssue(i);
+		IntFunction<HttpRequest> viaBare = (i) -> bare.get(i % users).call(i + 1, "github_get_issue", GET_ISSUE);
+		IntFunction<HttpRequest> viaCountersign = (i) -> countersign.get(i % users)
+			.call(i + 1, "github_get_issue", GET_ISSUE);
 		java.util.function.Predicate<String> issue = (body) -> body.contains("\"number\":1");
 		java.util.function.Predicate<String> toolResult = (body) -> body.contains("\"result\"")
 				&& !body.contains("\"isError\":true") && body.contains("\"number\":1");
@@ -143,46 +145,6 @@ public final class ReadBenchmark {
 
 	private static String encode(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
-	}
-
-	/** One MCP session over Streamable HTTP, opened with raw JSON-RPC. */
-	private record Session(String url, String id, String bearer) {
-
-		static Session open(HttpClient http, String url, String token) throws Exception {
-			HttpRequest.Builder initialize = post(url, token, null,
-					"{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-							+ "\"capabilities\":{},\"clientInfo\":{\"name\":\"countersign-bench\",\"version\":\"1\"}}}");
-			HttpResponse<String> response = http.send(initialize.build(), HttpResponse.BodyHandlers.ofString());
-			String id = response.headers()
-				.firstValue("Mcp-Session-Id")
-				.orElseThrow(() -> new IllegalStateException(
-						url + " did not open a session: " + response.statusCode() + " " + response.body()));
-			http.send(post(url, token, id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").build(),
-					HttpResponse.BodyHandlers.ofString());
-			return new Session(url, id, token);
-		}
-
-		HttpRequest callGetIssue(int i) {
-			return post(this.url, this.bearer, this.id, "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 1)
-					+ ",\"method\":\"tools/call\",\"params\":{\"name\":\"github_get_issue\",\"arguments\":{\"repo\":\""
-					+ REPO + "\",\"number\":1}}}")
-				.build();
-		}
-
-		private static HttpRequest.Builder post(String url, String token, String session, String body) {
-			HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
-				.header("Content-Type", "application/json")
-				.header("Accept", "application/json, text/event-stream")
-				.POST(HttpRequest.BodyPublishers.ofString(body));
-			if (token != null) {
-				builder.header("Authorization", "Bearer " + token);
-			}
-			if (session != null) {
-				builder.header("Mcp-Session-Id", session);
-			}
-			return builder;
-		}
-
 	}
 
 }
