@@ -3,6 +3,7 @@ package dev.countersign.examples.sandbox;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,10 +17,11 @@ import dev.countersign.server.provider.VaultProperties;
 
 /**
  * Wires the emulated console sign-in (authorization code with PKCE, refresh tokens), the
- * emulated Token Vault exchange, CIBA and its sandbox phone, and the emulated provider
- * APIs (Google Calendar, Gmail, GitHub) with their seeded data and fault injection. The
- * token endpoint accepts exactly the client Countersign is configured with: both read the
- * same bound {@link VaultProperties}.
+ * device flow of the public desktop client ({@code countersign login}), the emulated
+ * Token Vault exchange, CIBA and its sandbox phone, and the emulated provider APIs
+ * (Google Calendar, Gmail, GitHub) with their seeded data and fault injection. The token
+ * endpoint accepts exactly the client Countersign is configured with: both read the same
+ * bound {@link VaultProperties}.
  */
 @Configuration(proxyBeanMethods = false)
 class EmulatedProvidersConfiguration {
@@ -29,6 +31,8 @@ class EmulatedProvidersConfiguration {
 	static final String CONSOLE_CLIENT_ID = "countersign.console.client-id";
 
 	static final String CONSOLE_REDIRECT_URI = "countersign.console.redirect-uri";
+
+	static final String DESKTOP_CLIENT_ID = "countersign.sandbox.desktop-client-id";
 
 	@Bean
 	EmulatedProviderTokens emulatedProviderTokens(Clock clock) {
@@ -87,9 +91,16 @@ class EmulatedProvidersConfiguration {
 	}
 
 	@Bean
+	EmulatedDeviceFlow emulatedDeviceFlow(EmulatedTenant tenant, AuthProperties auth, Environment environment,
+			Clock clock) {
+		return new EmulatedDeviceFlow(tenant, auth.requireAudience(),
+				environment.getProperty(DESKTOP_CLIENT_ID, EmulatedDeviceFlow.DEFAULT_CLIENT_ID), clock);
+	}
+
+	@Bean
 	EmulatedTokenEndpoint emulatedTokenEndpoint(EmulatedTenant tenant, AuthProperties auth, VaultProperties vault,
 			EmulatedProviderTokens tokens, ProviderFaults faults, EmulatedCiba ciba, Environment environment,
-			EmulatedAuthorization authorization, EmulatedRefreshTokens refreshTokens) {
+			EmulatedAuthorization authorization, EmulatedRefreshTokens refreshTokens, EmulatedDeviceFlow deviceFlow) {
 		String clientId = vault.clientId();
 		String clientSecret = vault.clientSecret();
 		if (clientId == null || clientId.isBlank()) {
@@ -115,17 +126,27 @@ class EmulatedProvidersConfiguration {
 					"the sandbox's console client must not be its Token Vault or CIBA client");
 		}
 		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens, refreshTokens);
+		if (Set.of(clientId, cibaClientId, consoleClientId).contains(deviceFlow.clientId())) {
+			throw new InvalidConfigurationException(DESKTOP_CLIENT_ID,
+					"the sandbox's public desktop client must not be one of its confidential clients");
+		}
 		return new EmulatedTokenEndpoint(
 				Map.of(clientId, clientSecret, cibaClientId, cibaClientSecret, consoleClientId, consoleClientSecret),
+				Set.of(deviceFlow.clientId()),
 				Map.of(EmulatedTokenVault.GRANT_TYPE, vaultGrant, EmulatedCiba.GRANT_TYPE, ciba,
-						EmulatedAuthorization.GRANT_TYPE, authorization),
+						EmulatedAuthorization.GRANT_TYPE, authorization, EmulatedDeviceFlow.GRANT_TYPE,
+						deviceFlow.deviceCodeGrant(), EmulatedDeviceFlow.REFRESH_GRANT_TYPE,
+						deviceFlow.refreshTokenGrant()),
 				faults.tokenEndpoint());
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> emulatedTokenEndpointRoutes(EmulatedTokenEndpoint endpoint, EmulatedCiba ciba,
-			ProviderFaults faults, EmulatedAuthorization authorization) {
-		return endpoint.routes().and(ciba.routes(endpoint, faults.backchannel())).and(authorization.routes());
+			ProviderFaults faults, EmulatedAuthorization authorization, EmulatedDeviceFlow deviceFlow) {
+		return endpoint.routes()
+			.and(ciba.routes(endpoint, faults.backchannel()))
+			.and(authorization.routes())
+			.and(deviceFlow.routes());
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -25,17 +26,25 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * authenticates the client ({@code client_secret_post} or {@code client_secret_basic}),
  * and hands the request to the grant named by {@code grant_type}. Errors are Auth0's JSON
  * bodies: a bad client is 401 {@code access_denied}, a missing or repeated parameter 400
- * {@code invalid_request}, an unknown grant 400 {@code unsupported_grant_type}.
+ * {@code invalid_request}, an unknown grant 400 {@code unsupported_grant_type}. A public
+ * client (the desktop client of {@code countersign login}) has no secret: it names itself
+ * with {@code client_id} alone and may use only the device code and refresh token grants.
  */
 final class EmulatedTokenEndpoint {
 
 	static final String PATH = EmulatedTenant.BASE_PATH + "/oauth/token";
+
+	/** The grants a public client may use. */
+	static final Set<String> PUBLIC_GRANTS = Set.of(EmulatedDeviceFlow.GRANT_TYPE,
+			EmulatedDeviceFlow.REFRESH_GRANT_TYPE);
 
 	private final Map<String, String> clientSecrets;
 
 	private final Map<String, Grant> grants;
 
 	private final ProviderFaults.Faults faults;
+
+	private final Set<String> publicClients;
 
 	/**
 	 * Creates the endpoint.
@@ -44,7 +53,20 @@ final class EmulatedTokenEndpoint {
 	 * @param faults the faults to consult before answering
 	 */
 	EmulatedTokenEndpoint(Map<String, String> clientSecrets, Map<String, Grant> grants, ProviderFaults.Faults faults) {
+		this(clientSecrets, Set.of(), grants, faults);
+	}
+
+	/**
+	 * Creates the endpoint with public clients too.
+	 * @param clientSecrets the confidential clients, by id
+	 * @param publicClients the public clients, which have no secret
+	 * @param grants the grants it serves, by {@code grant_type}
+	 * @param faults the faults to consult before answering
+	 */
+	EmulatedTokenEndpoint(Map<String, String> clientSecrets, Set<String> publicClients, Map<String, Grant> grants,
+			ProviderFaults.Faults faults) {
 		this.clientSecrets = Map.copyOf(clientSecrets);
+		this.publicClients = Set.copyOf(publicClients);
 		this.grants = Map.copyOf(grants);
 		this.faults = faults;
 	}
@@ -99,10 +121,20 @@ final class EmulatedTokenEndpoint {
 			}
 			parameters.put(name, values.get(0));
 		});
-		String client = authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION), parameters);
+		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+		String client = isPublicClient(authorization, parameters) ? parameters.get("client_id")
+				: authenticate(authorization, parameters);
 		parameters.remove("client_id");
 		parameters.remove("client_secret");
 		return new Answer(endpoint.grant(client, parameters));
+	}
+
+	// RFC 8628 §3.4, RFC 6749 §2.1: a public client identifies itself by client_id alone.
+	private boolean isPublicClient(@Nullable String authorization, Map<String, String> parameters) {
+		String id = parameters.get("client_id");
+		String grantType = parameters.get("grant_type");
+		return authorization == null && !parameters.containsKey("client_secret") && id != null
+				&& this.publicClients.contains(id) && grantType != null && PUBLIC_GRANTS.contains(grantType);
 	}
 
 	private String authenticate(@Nullable String authorization, Map<String, String> parameters) {
