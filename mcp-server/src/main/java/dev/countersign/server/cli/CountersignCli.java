@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public final class CountersignCli {
 					return 0;
 				}
 				case "stdio" -> {
-					URI server = URI.create(required(options, "--server"));
+					URI server = checkedUrl("--server", required(options, "--server"));
 					AccessTokens tokens = new AccessTokens(file, oauth, clock);
 					err.println("countersign stdio: bridging stdio to " + server);
 					return new StdioBridge(server, tokens, http, out, err, StdioBridge.DEFAULT_REQUEST_TIMEOUT).run(in);
@@ -144,14 +145,40 @@ public final class CountersignCli {
 			if (server == null) {
 				throw new IllegalArgumentException("give --server, or both --issuer and --audience");
 			}
-			OAuthClient.ProtectedResource resource = oauth.protectedResource(URI.create(server));
+			OAuthClient.ProtectedResource resource = oauth.protectedResource(checkedUrl("--server", server));
 			issuer = (issuer != null) ? issuer : resource.authorizationServer().toString();
 			audience = (audience != null) ? audience : resource.resource();
 		}
-		Credentials credentials = new DeviceLogin(oauth, clock, sleeper, err).run(URI.create(issuer), clientId,
-				audience);
+		Credentials credentials = new DeviceLogin(oauth, clock, sleeper, err).run(checkedUrl("--issuer", issuer),
+				clientId, audience);
 		file.write(credentials);
 		err.println("Signed in. The refresh token is in " + file.path() + " (readable by you only).");
+	}
+
+	/**
+	 * Parses a URL that tokens will be sent to: {@code https}, or {@code http} on the
+	 * loopback interface only, so that no token crosses a network in clear text.
+	 */
+	static URI checkedUrl(String option, String value) {
+		URI uri;
+		try {
+			uri = new URI(value);
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalArgumentException(option + " is not a URL: " + value);
+		}
+		String host = uri.getHost();
+		if (host == null || uri.getScheme() == null) {
+			throw new IllegalArgumentException(option + " must be an absolute http(s) URL, but was " + value);
+		}
+		boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
+				|| host.equals("::1");
+		if (!"https".equalsIgnoreCase(uri.getScheme()) && !("http".equalsIgnoreCase(uri.getScheme()) && loopback)) {
+			throw new IllegalArgumentException(option
+					+ " must use https (http only for localhost, 127.0.0.1 or [::1]), so tokens never travel in clear text, but was "
+					+ value);
+		}
+		return uri;
 	}
 
 	private static Path credentialsPath(Map<String, String> options, Map<String, String> environment) {
