@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,10 +21,11 @@ import dev.countersign.server.provider.VaultProperties;
 
 /**
  * Wires the emulated console sign-in (authorization code with PKCE, refresh tokens), the
- * emulated Token Vault exchange, CIBA and its sandbox phone, and the emulated provider
- * APIs (Google Calendar, Gmail, GitHub) with their seeded data and fault injection. The
- * token endpoint accepts exactly the client Countersign is configured with: both read the
- * same bound {@link VaultProperties}.
+ * device flow of the public desktop client ({@code countersign login}), the emulated
+ * Token Vault exchange, CIBA and its sandbox phone, and the emulated provider APIs
+ * (Google Calendar, Gmail, GitHub) with their seeded data and fault injection. The token
+ * endpoint accepts exactly the client Countersign is configured with: both read the same
+ * bound {@link VaultProperties}.
  */
 @Configuration(proxyBeanMethods = false)
 class EmulatedProvidersConfiguration {
@@ -33,6 +35,8 @@ class EmulatedProvidersConfiguration {
 	static final String CONSOLE_CLIENT_ID = "countersign.console.client-id";
 
 	static final String CONSOLE_REDIRECT_URI = "countersign.console.redirect-uri";
+
+	static final String DESKTOP_CLIENT_ID = "countersign.sandbox.desktop-client-id";
 
 	@Bean
 	EmulatedProviderTokens emulatedProviderTokens(Clock clock) {
@@ -107,10 +111,17 @@ class EmulatedProvidersConfiguration {
 	}
 
 	@Bean
+	EmulatedDeviceFlow emulatedDeviceFlow(EmulatedTenant tenant, AuthProperties auth, Environment environment,
+			Clock clock) {
+		return new EmulatedDeviceFlow(tenant, auth.requireAudience(),
+				environment.getProperty(DESKTOP_CLIENT_ID, EmulatedDeviceFlow.DEFAULT_CLIENT_ID), clock);
+	}
+
+	@Bean
 	EmulatedTokenEndpoint emulatedTokenEndpoint(EmulatedTenant tenant, AuthProperties auth, VaultProperties vault,
 			EmulatedProviderTokens tokens, ProviderFaults faults, EmulatedCiba ciba, Environment environment,
 			EmulatedAuthorization authorization, EmulatedRefreshTokens refreshTokens,
-			EmulatedClientRegistration registration, SandboxConnectedAccounts accounts) {
+			EmulatedClientRegistration registration, SandboxConnectedAccounts accounts, EmulatedDeviceFlow deviceFlow) {
 		String clientId = vault.clientId();
 		String clientSecret = vault.clientSecret();
 		if (clientId == null || clientId.isBlank()) {
@@ -137,21 +148,53 @@ class EmulatedProvidersConfiguration {
 		}
 		EmulatedTokenVault vaultGrant = new EmulatedTokenVault(tenant, auth.requireAudience(), tokens, refreshTokens,
 				accounts);
+		if (Set.of(clientId, cibaClientId, consoleClientId).contains(deviceFlow.clientId())) {
+			throw new InvalidConfigurationException(DESKTOP_CLIENT_ID,
+					"the sandbox's public desktop client must not be one of its confidential clients");
+		}
 		return new EmulatedTokenEndpoint(
 				Map.of(clientId, clientSecret, cibaClientId, cibaClientSecret, consoleClientId, consoleClientSecret),
 				Map.of(EmulatedTokenVault.GRANT_TYPE, vaultGrant, EmulatedCiba.GRANT_TYPE, ciba,
-						EmulatedAuthorization.GRANT_TYPE, authorization, EmulatedRefreshTokenGrant.GRANT_TYPE,
-						new EmulatedRefreshTokenGrant(tenant, auth.requireAudience(), refreshTokens)),
-				faults.tokenEndpoint(), registration::isRegistered);
+						EmulatedAuthorization.GRANT_TYPE, authorization, EmulatedDeviceFlow.GRANT_TYPE,
+						deviceFlow.deviceCodeGrant(), EmulatedRefreshTokenGrant.GRANT_TYPE,
+						refreshGrant(deviceFlow,
+								new EmulatedRefreshTokenGrant(tenant, auth.requireAudience(), refreshTokens))),
+				faults.tokenEndpoint(), (client) -> publicGrants(client, registration, deviceFlow));
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> emulatedTokenEndpointRoutes(EmulatedTokenEndpoint endpoint, EmulatedCiba ciba,
-			ProviderFaults faults, EmulatedAuthorization authorization, EmulatedClientRegistration registration) {
+			ProviderFaults faults, EmulatedAuthorization authorization, EmulatedClientRegistration registration,
+			EmulatedDeviceFlow deviceFlow) {
 		return endpoint.routes()
 			.and(ciba.routes(endpoint, faults.backchannel()))
 			.and(authorization.routes())
-			.and(registration.routes());
+			.and(registration.routes())
+			.and(deviceFlow.routes());
+	}
+
+	/**
+	 * The grants a public client may use: a client an MCP client registered, the
+	 * authorization code; the desktop client of {@code countersign login}, the device
+	 * code and its refresh tokens.
+	 */
+	private static Set<String> publicGrants(String client, EmulatedClientRegistration registration,
+			EmulatedDeviceFlow deviceFlow) {
+		if (client.equals(deviceFlow.clientId())) {
+			return Set.of(EmulatedDeviceFlow.GRANT_TYPE, EmulatedDeviceFlow.REFRESH_GRANT_TYPE);
+		}
+		return registration.isRegistered(client) ? EmulatedTokenEndpoint.REGISTERED_CLIENT_GRANTS : Set.of();
+	}
+
+	/**
+	 * One {@code refresh_token} grant for two kinds of refresh token: the desktop
+	 * client's (device flow, rotated) and the console's (multi-resource, for My Account).
+	 */
+	private static EmulatedTokenEndpoint.Grant refreshGrant(EmulatedDeviceFlow deviceFlow,
+			EmulatedTokenEndpoint.Grant console) {
+		EmulatedTokenEndpoint.Grant desktop = deviceFlow.refreshTokenGrant();
+		return (client, parameters) -> client.equals(deviceFlow.clientId()) ? desktop.grant(client, parameters)
+				: console.grant(client, parameters);
 	}
 
 	/**

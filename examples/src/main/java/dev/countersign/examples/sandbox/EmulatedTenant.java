@@ -279,10 +279,12 @@ final class EmulatedTenant {
 		metadata.put("authorization_endpoint", this.issuer + "authorize");
 		metadata.put("jwks_uri", this.issuer + ".well-known/jwks.json");
 		metadata.put("token_endpoint", tokenEndpoint());
+		metadata.put("device_authorization_endpoint", this.issuer + "oauth/device/code");
 		metadata.put("backchannel_authentication_endpoint", this.issuer + "bc-authorize");
 		metadata.put("backchannel_token_delivery_modes_supported", List.of("poll"));
 		metadata.put("grant_types_supported",
-				List.of(EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE, EmulatedAuthorization.GRANT_TYPE));
+				List.of(EmulatedTokenVault.GRANT_TYPE, EmulatedCiba.GRANT_TYPE, EmulatedAuthorization.GRANT_TYPE,
+						EmulatedDeviceFlow.GRANT_TYPE, EmulatedDeviceFlow.REFRESH_GRANT_TYPE));
 		metadata.put("code_challenge_methods_supported", List.of("S256"));
 		metadata.put("response_types_supported", List.of("code"));
 		metadata.put("subject_types_supported", List.of("public"));

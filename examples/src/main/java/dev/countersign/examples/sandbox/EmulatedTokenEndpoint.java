@@ -7,7 +7,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -25,9 +25,11 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * The emulated tenant's token endpoint, {@code POST /auth0/oauth/token}: reads the form,
  * authenticates the client ({@code client_secret_post} or {@code client_secret_basic}),
- * or lets a public client name itself for the grants in {@link #PUBLIC_GRANTS} only, and
- * hands the request to the grant named by {@code grant_type}. Errors are Auth0's JSON
- * bodies: a bad client is 401 {@code access_denied}, a missing or repeated parameter 400
+ * or lets a public client name itself for the grants allowed to it only (a client
+ * registered by an MCP client: the authorization code; the desktop client of
+ * {@code countersign login}: the device code and refresh tokens), and hands the request
+ * to the grant named by {@code grant_type}. Errors are Auth0's JSON bodies: a bad client
+ * is 401 {@code access_denied}, a missing or repeated parameter 400
  * {@code invalid_request}, an unknown grant 400 {@code unsupported_grant_type}.
  */
 final class EmulatedTokenEndpoint {
@@ -35,10 +37,10 @@ final class EmulatedTokenEndpoint {
 	static final String PATH = EmulatedTenant.BASE_PATH + "/oauth/token";
 
 	/**
-	 * The grants a public client may use: never Token Vault, CIBA or anything else that
-	 * needs a confidential client.
+	 * The grants a client registered by an MCP client may use: never Token Vault, CIBA or
+	 * anything else that needs a confidential client.
 	 */
-	static final Set<String> PUBLIC_GRANTS = Set.of(EmulatedAuthorization.GRANT_TYPE);
+	static final Set<String> REGISTERED_CLIENT_GRANTS = Set.of(EmulatedAuthorization.GRANT_TYPE);
 
 	private final Map<String, String> clientSecrets;
 
@@ -46,7 +48,7 @@ final class EmulatedTokenEndpoint {
 
 	private final ProviderFaults.Faults faults;
 
-	private final Predicate<String> publicClients;
+	private final Function<String, Set<String>> publicClients;
 
 	/**
 	 * Creates the endpoint.
@@ -55,7 +57,7 @@ final class EmulatedTokenEndpoint {
 	 * @param faults the faults to consult before answering
 	 */
 	EmulatedTokenEndpoint(Map<String, String> clientSecrets, Map<String, Grant> grants, ProviderFaults.Faults faults) {
-		this(clientSecrets, grants, faults, (client) -> false);
+		this(clientSecrets, grants, faults, (client) -> Set.of());
 	}
 
 	/**
@@ -63,12 +65,12 @@ final class EmulatedTokenEndpoint {
 	 * @param clientSecrets the confidential clients, by id
 	 * @param grants the grants it serves, by {@code grant_type}
 	 * @param faults the faults to consult before answering
-	 * @param publicClients whether a client id names a public client, which sends its
-	 * {@code client_id} and no secret and may use only the grants in
-	 * {@link #PUBLIC_GRANTS}
+	 * @param publicClients the grants a public client may use, by client id (empty for a
+	 * client that is not public); a public client sends its {@code client_id} and no
+	 * secret
 	 */
 	EmulatedTokenEndpoint(Map<String, String> clientSecrets, Map<String, Grant> grants, ProviderFaults.Faults faults,
-			Predicate<String> publicClients) {
+			Function<String, Set<String>> publicClients) {
 		this.clientSecrets = Map.copyOf(clientSecrets);
 		this.grants = Map.copyOf(grants);
 		this.faults = faults;
@@ -128,11 +130,12 @@ final class EmulatedTokenEndpoint {
 		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
 		String client;
 		String postedId = parameters.get("client_id");
-		if (authorization == null && !parameters.containsKey("client_secret") && postedId != null
-				&& this.publicClients.test(postedId)) {
-			// RFC 6749 §2.3, §3.2.1: a public client identifies itself, no secret
+		Set<String> publicGrants = (postedId != null) ? this.publicClients.apply(postedId) : Set.of();
+		if (authorization == null && !parameters.containsKey("client_secret") && !publicGrants.isEmpty()) {
+			// RFC 6749 §2.3, §3.2.1, RFC 8628 §3.4: a public client identifies itself, no
+			// secret
 			String grantType = parameters.get("grant_type");
-			if (grantType == null || !PUBLIC_GRANTS.contains(grantType)) {
+			if (grantType == null || !publicGrants.contains(grantType)) {
 				throw new OAuthErrorException(HttpStatus.FORBIDDEN, "unauthorized_client",
 						"Grant type '" + grantType + "' not allowed for the client.");
 			}

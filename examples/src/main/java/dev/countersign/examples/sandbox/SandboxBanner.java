@@ -30,6 +30,10 @@ final class SandboxBanner {
 		out.println(" Console:      curl '" + base + "/sandbox/user-token'");
 		out.println(" Metadata:     " + base + "/.well-known/oauth-protected-resource");
 		out.println(" Approvals:    " + base + SandboxPhone.PATH + "   (the emulated phone: approve or deny writes)");
+		out.println(" Laptop:       countersign login --server " + mcpUrl + " --client-id "
+				+ EmulatedDeviceFlow.DEFAULT_CLIENT_ID);
+		out.println("               (device flow; enter the code at " + base + EmulatedDeviceFlow.ACTIVATE_PATH
+				+ "), then countersign stdio --server " + mcpUrl);
 		out.println();
 		out.println(" Claude Desktop (claude_desktop_config.json), through mcp-remote:");
 		out.println("""
