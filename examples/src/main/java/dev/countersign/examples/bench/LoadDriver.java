@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +115,23 @@ public final class LoadDriver {
 				: (cpuAfter - cpuBefore) * (1000.0 / CLOCK_TICKS_PER_SECOND) / ok.get();
 		return new Result(target, rate, total, (int) ok.get(), percentile(measured, 50), percentile(measured, 99),
 				ok.get() / (elapsedNanos / 1e9), cpuPerCall);
+	}
+
+	/**
+	 * Reads a benchmark's {@code key=value} arguments.
+	 * @param argv the command line
+	 * @return the values by key
+	 */
+	static Map<String, String> arguments(String[] argv) {
+		Map<String, String> args = new HashMap<>();
+		for (String arg : argv) {
+			int eq = arg.indexOf('=');
+			if (eq < 1) {
+				throw new IllegalArgumentException("arguments are key=value, but got " + arg);
+			}
+			args.put(arg.substring(0, eq), arg.substring(eq + 1));
+		}
+		return args;
 	}
 
 	HttpClient http() {

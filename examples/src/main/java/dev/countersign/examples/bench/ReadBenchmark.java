@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -44,15 +43,7 @@ public final class ReadBenchmark {
 	}
 
 	public static void main(String[] argv) throws Exception {
-		Map<String, String> args = new HashMap<>();
-		for (String arg : argv) {
-			int eq = arg.indexOf('=');
-			if (eq < 1) {
-				throw new IllegalArgumentException("arguments are key=value, but got " + arg);
-			}
-			args.put(arg.substring(0, eq), arg.substring(eq + 1));
-		}
-		new ReadBenchmark(args).run();
+		new ReadBenchmark(LoadDriver.arguments(argv)).run();
 		// The HTTP client's executor threads would keep the JVM alive.
 		System.exit(0);
 	}

@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,15 +69,7 @@ public final class StackBenchmark {
 	}
 
 	public static void main(String[] argv) throws Exception {
-		Map<String, String> args = new HashMap<>();
-		for (String arg : argv) {
-			int eq = arg.indexOf('=');
-			if (eq < 1) {
-				throw new IllegalArgumentException("arguments are key=value, but got " + arg);
-			}
-			args.put(arg.substring(0, eq), arg.substring(eq + 1));
-		}
-		new StackBenchmark(args).run();
+		new StackBenchmark(LoadDriver.arguments(argv)).run();
 		// The HTTP client's executor threads would keep the JVM alive.
 		System.exit(0);
 	}

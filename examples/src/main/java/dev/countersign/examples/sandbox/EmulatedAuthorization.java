@@ -157,6 +157,16 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 				.append("\" value=\"")
 				.append(HtmlUtils.htmlEscape(value))
 				.append("\">"));
+		appendUserAndDecision(form);
+		return page(HttpStatus.OK, form.toString());
+	}
+
+	/**
+	 * Ends a consent form: the seeded user to sign in as, and Allow and Deny buttons that
+	 * post {@code decision}.
+	 * @param form the form so far
+	 */
+	static void appendUserAndDecision(StringBuilder form) {
 		form.append("<label>User <select name=\"user\">");
 		for (String user : LISTED_USERS) {
 			form.append("<option value=\"")
@@ -170,7 +180,6 @@ final class EmulatedAuthorization implements EmulatedTokenEndpoint.Grant {
 		form.append("</select></label> ");
 		form.append("<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button> ");
 		form.append("<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>");
-		return page(HttpStatus.OK, form.toString());
 	}
 
 	private Mono<ServerResponse> decide(ServerRequest request) {

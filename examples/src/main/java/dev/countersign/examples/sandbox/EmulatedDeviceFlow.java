@@ -296,19 +296,7 @@ final class EmulatedDeviceFlow {
 		form.append("<label>Code <input name=\"user_code\" autocomplete=\"off\" value=\"")
 			.append(HtmlUtils.htmlEscape(code))
 			.append("\"></label> ");
-		form.append("<label>User <select name=\"user\">");
-		for (String user : EmulatedAuthorization.LISTED_USERS) {
-			form.append("<option value=\"")
-				.append(user)
-				.append('"')
-				.append(user.equals(SandboxUsers.DEFAULT_USER) ? " selected" : "")
-				.append('>')
-				.append(user)
-				.append("</option>");
-		}
-		form.append("</select></label> ");
-		form.append("<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button> ");
-		form.append("<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>");
+		EmulatedAuthorization.appendUserAndDecision(form);
 		return page(HttpStatus.OK, form.toString());
 	}
 

@@ -179,10 +179,11 @@ class SandboxLaptopIT {
 		assertThat(second).isNotEqualTo(first);
 		assertThat(error(token(refresh(first)))).isEqualTo("invalid_grant");
 		assertThat(error(token(refresh(second)))).isEqualTo("invalid_grant");
-		// The public client has no other grant: without a secret it is not authenticated.
+		// The public client has no other grant: Auth0's answer for a grant not allowed.
 		HttpResponse<String> code = token(
 				"grant_type=authorization_code&code=x&redirect_uri=x&code_verifier=x" + "&client_id=" + DESKTOP);
-		assertThat(code.statusCode()).isEqualTo(401);
+		assertThat(code.statusCode()).isEqualTo(403);
+		assertThat(error(code)).isEqualTo("unauthorized_client");
 	}
 
 	private static String refresh(String refreshToken) {

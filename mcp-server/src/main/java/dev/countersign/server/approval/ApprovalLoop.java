@@ -125,6 +125,13 @@ public final class ApprovalLoop {
 
 	private static final int USER_CONCURRENCY = 16;
 
+	/**
+	 * The shortest time a user's pass may take before it is given up: a pass that hangs
+	 * (an upstream that never answers) must not stop the loop for every user. The limit
+	 * is the lease's time to live when that is longer.
+	 */
+	static final Duration MIN_PASS_LIMIT = Duration.ofSeconds(30);
+
 	/** The users with these actions have approval work (and need their lease). */
 	private static final Set<ActionStatus> WORK = Collections.unmodifiableSet(
 			EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
@@ -321,7 +328,7 @@ public final class ApprovalLoop {
 							Flux.defer(() -> Flux.fromStream(this.running.values().stream().map(Running::user))))
 					.distinct()
 					.doOnNext(visited::add)
-					.flatMap((user) -> user(user, now).onErrorResume((ex) -> {
+					.flatMap((user) -> user(user, now).timeout(passLimit()).onErrorResume((ex) -> {
 						logger.warn("Approval loop pass for user {} failed: {}", user, ex.toString());
 						return Mono.empty();
 					}), USER_CONCURRENCY)
@@ -332,6 +339,11 @@ public final class ApprovalLoop {
 				})
 				.doFinally((signal) -> this.ticking.set(false));
 		});
+	}
+
+	private Duration passLimit() {
+		Duration ttl = this.replica.leaseTtl();
+		return (ttl.compareTo(MIN_PASS_LIMIT) > 0) ? ttl : MIN_PASS_LIMIT;
 	}
 
 	/**
