@@ -11,6 +11,7 @@ import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
 import dev.countersign.policy.action.DuplicateActionException;
+import dev.countersign.redis.internal.DecodedActions;
 import dev.countersign.redis.internal.JsonCodec;
 import dev.countersign.redis.internal.RedisKeys;
 import dev.countersign.redis.internal.RedisScript;
@@ -47,6 +48,8 @@ import reactor.core.publisher.Mono;
  * }</pre>
  */
 public final class RedisActionStore implements ActionStore {
+
+	private static final int USER_CHECKS_IN_FLIGHT = 64;
 
 	private static final Comparator<Action> OLDEST_FIRST = Comparator.comparing(Action::createdAt)
 		.thenComparing(Action::id);
@@ -114,11 +117,32 @@ public final class RedisActionStore implements ActionStore {
 			return 'OK'
 			""");
 
+	// KEYS: index sets of one user
+	// ARGV: the prefix of that user's action keys
+	// The action keys are built here from the ids the sets hold; they share the sets'
+	// hash tag, so they live in the same slot.
+	private static final RedisScript LOAD = new RedisScript("""
+			local found = {}
+			for _, set in ipairs(KEYS) do
+			  for _, id in ipairs(redis.call('SMEMBERS', set)) do
+			    local json = redis.call('HGET', ARGV[1] .. id, 'json')
+			    if json then
+			      found[#found + 1] = json
+			    else
+			      redis.call('SREM', set, id)
+			    end
+			  end
+			end
+			return found
+			""");
+
 	private final RedisReactiveCommands<String, String> commands;
 
 	private final RedisStoreOptions options;
 
 	private final JsonCodec codec = new JsonCodec();
+
+	private final DecodedActions decoded = new DecodedActions(this.codec, DecodedActions.DEFAULT_CAPACITY);
 
 	/**
 	 * A store with the {@linkplain RedisStoreOptions#defaults() default options}.
@@ -168,7 +192,7 @@ public final class RedisActionStore implements ActionStore {
 	@Override
 	public Mono<Action> find(String user, String id) {
 		Objects.requireNonNull(id, "id must not be null");
-		return Mono.defer(() -> this.commands.hget(RedisKeys.of(user).action(id), "json").map(this.codec::readAction));
+		return Mono.defer(() -> this.commands.hget(RedisKeys.of(user).action(id), "json").map(this.decoded::read));
 	}
 
 	@Override
@@ -186,9 +210,8 @@ public final class RedisActionStore implements ActionStore {
 		Set<ActionStatus> wanted = Set.copyOf(statuses);
 		return Flux.defer(() -> {
 			RedisKeys keys = RedisKeys.of(user);
-			return oldestFirst(Flux.fromIterable(wanted)
-				.flatMap((status) -> load(keys, keys.actions(status.name())))
-				.filter((action) -> wanted.contains(action.status())));
+			String[] indexKeys = wanted.stream().map((status) -> keys.actions(status.name())).toArray(String[]::new);
+			return oldestFirst(load(keys, indexKeys).filter((action) -> wanted.contains(action.status())));
 		});
 	}
 
@@ -213,13 +236,16 @@ public final class RedisActionStore implements ActionStore {
 			.toArray(String[]::new);
 		// the global index may name users who no longer have such actions: check each by
 		// the sizes of their status sets (a command per status, not one per action)
-		return Flux.defer(() -> this.commands.sunion(indexKeys).filterWhen((user) -> hasAny(user, wanted)));
+		// (the checks of many users are in flight together: Lettuce pipelines them)
+		return Flux.defer(() -> this.commands.sunion(indexKeys)
+			.flatMap((user) -> hasAny(user, wanted).filter(Boolean::booleanValue).map((any) -> user),
+					USER_CHECKS_IN_FLIGHT));
 	}
 
 	private Mono<Boolean> hasAny(String user, Set<ActionStatus> statuses) {
 		RedisKeys keys = RedisKeys.of(user);
 		return Flux.fromIterable(statuses)
-			.concatMap((status) -> this.commands.scard(keys.actions(status.name())))
+			.flatMap((status) -> this.commands.scard(keys.actions(status.name())))
 			.any((size) -> size > 0);
 	}
 
@@ -258,14 +284,14 @@ public final class RedisActionStore implements ActionStore {
 	}
 
 	/**
-	 * Loads the actions an index set names, dropping (and removing from the set) the ids
-	 * whose action expired.
+	 * Loads the actions index sets name, in one round trip, dropping (and removing from
+	 * the set) the ids whose action expired.
 	 */
-	private Flux<Action> load(RedisKeys keys, String indexKey) {
-		return this.commands.smembers(indexKey)
-			.flatMap((id) -> this.commands.hget(keys.action(id), "json")
-				.switchIfEmpty(this.commands.srem(indexKey, id).then(Mono.empty())))
-			.map(this.codec::readAction);
+	private Flux<Action> load(RedisKeys keys, String... indexKeys) {
+		if (indexKeys.length == 0) {
+			return Flux.empty();
+		}
+		return LOAD.runList(this.commands, indexKeys, keys.action("")).map(this.decoded::read);
 	}
 
 	private Mono<Long> indexUser(Action action) {

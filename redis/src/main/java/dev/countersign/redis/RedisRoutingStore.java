@@ -5,10 +5,13 @@ import java.util.Objects;
 import dev.countersign.policy.routing.RoutingSettings;
 import dev.countersign.policy.routing.RoutingStore;
 import dev.countersign.policy.routing.StoredRouting;
+import dev.countersign.redis.internal.CachedReads;
 import dev.countersign.redis.internal.JsonCodec;
 import dev.countersign.redis.internal.RedisKeys;
 import dev.countersign.redis.internal.VersionedHash;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,6 +41,8 @@ public final class RedisRoutingStore implements RoutingStore {
 
 	private final VersionedHash documents;
 
+	private final CachedReads reads;
+
 	private final JsonCodec codec = new JsonCodec();
 
 	/**
@@ -45,16 +50,30 @@ public final class RedisRoutingStore implements RoutingStore {
 	 * @param connection the connection to use; the caller owns and closes it
 	 */
 	public RedisRoutingStore(StatefulRedisConnection<String, String> connection) {
-		this.documents = new VersionedHash(
-				Objects.requireNonNull(connection, "connection must not be null").reactive());
+		this(connection, null);
+	}
+
+	/**
+	 * A store reading through a cache.
+	 * @param connection the connection to write with; the caller owns and closes it
+	 * @param cache answers reads from memory while Redis reports no change; none to read
+	 * every time from {@code connection}
+	 */
+	public RedisRoutingStore(StatefulRedisConnection<String, String> connection, @Nullable RedisReadCache cache) {
+		RedisReactiveCommands<String, String> commands = Objects
+			.requireNonNull(connection, "connection must not be null")
+			.reactive();
+		this.documents = new VersionedHash(commands);
+		this.reads = (cache != null) ? cache : CachedReads.direct(commands);
 	}
 
 	@Override
 	public Mono<StoredRouting> find(String user) {
 		String key = RedisKeys.of(user).routing();
-		return this.documents.find(key)
-			.map((document) -> new StoredRouting(this.codec.readRouting(document.json()), document.version()))
-			.defaultIfEmpty(INITIAL);
+		return this.reads
+			.read(key, (commands) -> VersionedHash.find(commands, key)
+				.map((document) -> new StoredRouting(this.codec.readRouting(document.json()), document.version())))
+			.map((stored) -> stored.orElse(INITIAL));
 	}
 
 	@Override
@@ -64,6 +83,7 @@ public final class RedisRoutingStore implements RoutingStore {
 		return Mono.fromCallable(() -> new StoredRouting(settings, expectedVersion + 1))
 			.flatMap((next) -> this.documents.replace(key, expectedVersion, this.codec.write(settings))
 				.filter(Boolean::booleanValue)
+				.doOnNext((stored) -> this.reads.invalidate(key))
 				.map((stored) -> next));
 	}
 

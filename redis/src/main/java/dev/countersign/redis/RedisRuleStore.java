@@ -7,10 +7,13 @@ import dev.countersign.policy.rule.DefaultRules;
 import dev.countersign.policy.rule.Rule;
 import dev.countersign.policy.rule.RuleSet;
 import dev.countersign.policy.rule.RuleStore;
+import dev.countersign.redis.internal.CachedReads;
 import dev.countersign.redis.internal.JsonCodec;
 import dev.countersign.redis.internal.RedisKeys;
 import dev.countersign.redis.internal.VersionedHash;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,6 +42,8 @@ public final class RedisRuleStore implements RuleStore {
 
 	private final VersionedHash documents;
 
+	private final CachedReads reads;
+
 	private final RuleSet initial;
 
 	private final JsonCodec codec = new JsonCodec();
@@ -57,17 +62,34 @@ public final class RedisRuleStore implements RuleStore {
 	 * @param defaults the rules of a new user
 	 */
 	public RedisRuleStore(StatefulRedisConnection<String, String> connection, List<Rule> defaults) {
-		this.documents = new VersionedHash(
-				Objects.requireNonNull(connection, "connection must not be null").reactive());
+		this(connection, defaults, null);
+	}
+
+	/**
+	 * A store whose new users start with the given rules, reading through a cache.
+	 * @param connection the connection to write with; the caller owns and closes it
+	 * @param defaults the rules of a new user
+	 * @param cache answers reads from memory while Redis reports no change; none to read
+	 * every time from {@code connection}
+	 */
+	public RedisRuleStore(StatefulRedisConnection<String, String> connection, List<Rule> defaults,
+			@Nullable RedisReadCache cache) {
+		RedisReactiveCommands<String, String> commands = Objects
+			.requireNonNull(connection, "connection must not be null")
+			.reactive();
+		this.documents = new VersionedHash(commands);
+		this.reads = (cache != null) ? cache : CachedReads.direct(commands);
 		this.initial = new RuleSet(defaults, 0);
 	}
 
 	@Override
 	public Mono<RuleSet> find(String user) {
 		String key = RedisKeys.of(user).rules();
-		return this.documents.find(key)
-			.map((document) -> new RuleSet(this.codec.readRules(document.json()), document.version()))
-			.defaultIfEmpty(this.initial);
+		return this.reads
+			.read(key,
+					(commands) -> VersionedHash.find(commands, key)
+						.map((document) -> new RuleSet(this.codec.readRules(document.json()), document.version())))
+			.map((stored) -> stored.orElse(this.initial));
 	}
 
 	@Override
@@ -76,6 +98,7 @@ public final class RedisRuleStore implements RuleStore {
 		return Mono.fromCallable(() -> new RuleSet(rules, expectedVersion + 1))
 			.flatMap((next) -> this.documents.replace(key, expectedVersion, this.codec.writeRules(next.rules()))
 				.filter(Boolean::booleanValue)
+				.doOnNext((stored) -> this.reads.invalidate(key))
 				.map((stored) -> next));
 	}
 

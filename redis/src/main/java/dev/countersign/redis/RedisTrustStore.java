@@ -7,9 +7,11 @@ import java.util.function.Function;
 import dev.countersign.policy.trust.AgentTrust;
 import dev.countersign.policy.trust.TrustStore;
 import dev.countersign.redis.internal.Attempts;
+import dev.countersign.redis.internal.CachedReads;
 import dev.countersign.redis.internal.JsonCodec;
 import dev.countersign.redis.internal.RedisKeys;
 import dev.countersign.redis.internal.RedisScript;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +70,10 @@ public final class RedisTrustStore implements TrustStore {
 
 	private final RedisReactiveCommands<String, String> commands;
 
+	private final @Nullable RedisReadCache cache;
+
+	private final CachedReads reads;
+
 	private final JsonCodec codec = new JsonCodec();
 
 	/**
@@ -75,14 +81,33 @@ public final class RedisTrustStore implements TrustStore {
 	 * @param connection the connection to use; the caller owns and closes it
 	 */
 	public RedisTrustStore(StatefulRedisConnection<String, String> connection) {
+		this(connection, null);
+	}
+
+	/**
+	 * A store reading a user's trust records and credential epoch through a cache.
+	 * @param connection the connection to write with; the caller owns and closes it
+	 * @param cache answers reads from memory while Redis reports no change; none to read
+	 * every time from {@code connection}
+	 */
+	public RedisTrustStore(StatefulRedisConnection<String, String> connection, @Nullable RedisReadCache cache) {
 		this.commands = Objects.requireNonNull(connection, "connection must not be null").reactive();
+		this.cache = cache;
+		this.reads = (cache != null) ? cache : CachedReads.direct(this.commands);
 	}
 
 	@Override
 	public Mono<AgentTrust> find(String user, String agent) {
 		Objects.requireNonNull(agent, "agent must not be null");
 		String key = RedisKeys.of(user).trust();
-		return Mono.defer(() -> this.commands.hget(key, agent)).map(this.codec::readTrust);
+		if (this.cache == null) {
+			return Mono.defer(() -> this.commands.hget(key, agent)).map(this.codec::readTrust);
+		}
+		// cached as the whole hash: Redis tracks keys, not fields
+		return this.cache
+			.read(key, (commands) -> commands.hgetall(key).collectMap(KeyValue::getKey, KeyValue::getValue))
+			.flatMap((records) -> Mono.justOrEmpty(records.map((all) -> all.get(agent))))
+			.map(this.codec::readTrust);
 	}
 
 	@Override
@@ -115,6 +140,7 @@ public final class RedisTrustStore implements TrustStore {
 				return UPDATE
 					.run(this.commands, new String[] { key }, agent, Long.toString(version), this.codec.write(stored))
 					.filter("OK"::equals)
+					.doOnNext((outcome) -> this.reads.invalidate(key))
 					.map((outcome) -> stored);
 			});
 		return Attempts.untilWon(attempt, MAX_UPDATE_ATTEMPTS,
@@ -125,13 +151,14 @@ public final class RedisTrustStore implements TrustStore {
 	@Override
 	public Mono<Long> credentialEpoch(String user) {
 		String key = RedisKeys.of(user).credentialEpoch();
-		return Mono.defer(() -> this.commands.get(key)).map(Long::parseLong).defaultIfEmpty(0L);
+		return this.reads.read(key, (commands) -> commands.get(key).map(Long::parseLong))
+			.map((epoch) -> epoch.orElse(0L));
 	}
 
 	@Override
 	public Mono<Long> advanceCredentialEpoch(String user) {
 		String key = RedisKeys.of(user).credentialEpoch();
-		return Mono.defer(() -> this.commands.incr(key));
+		return Mono.defer(() -> this.commands.incr(key)).doOnNext((epoch) -> this.reads.invalidate(key));
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -237,6 +238,7 @@ class RedisFootprintTests {
 			.transition(USER, "act_warm", ActionStatus.PENDING, 0,
 					(a) -> a.moveTo(ActionStatus.CANCELLED, this.clock.instant()))
 			.block();
+		actions.findByUser("auth0|warm", EnumSet.of(ActionStatus.PENDING)).collectList().block();
 		audit.append("auth0|warm", typicalAuditDraft(0)).block();
 		audit.saveCheckpoint(checkpointFor("auth0|warm")).block();
 		rules.replaceAll("auth0|warm", 0, List.of()).block();
@@ -261,6 +263,12 @@ class RedisFootprintTests {
 					.block(),
 				"hget", "sadd", "evalsha");
 		assertSent("action find", () -> actions.find(USER, "act_1").block(), "hget");
+		actions.insert(typicalAction("act_2")).block();
+		assertSent("action findByUser (two statuses, any number of actions)",
+				() -> actions.findByUser(USER, EnumSet.of(ActionStatus.PENDING, ActionStatus.CANCELLED))
+					.collectList()
+					.block(),
+				"evalsha");
 		assertSent("audit append (first)", () -> audit.append(USER, typicalAuditDraft(1)).block(), "xrevrange",
 				"evalsha");
 		assertSent("audit append", () -> audit.append(USER, typicalAuditDraft(2)).block(), "xrevrange", "evalsha");

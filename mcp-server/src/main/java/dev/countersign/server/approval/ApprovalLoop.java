@@ -47,11 +47,12 @@ import dev.countersign.policy.audit.AuditEventType;
 import dev.countersign.server.audit.ApprovalAudit;
 
 /**
- * The approval loop (DESIGN §4 steps 3-6). Each {@link #tick()}:
+ * The approval loop (DESIGN §4 steps 3-6). Each {@link #tick()}, for each user with work:
  * <ol>
- * <li>expires actions nobody approved in time ({@link ActionFreezer#expireOverdue});</li>
- * <li>for each user with {@code PENDING} or {@code BATCHED} actions, closes the batches
- * that are due ({@link Batcher#tick(String, Instant)});</li>
+ * <li>expires the user's actions nobody approved in time
+ * ({@link ActionFreezer#expireOverdue(String, Instant)});</li>
+ * <li>closes the user's batches that are due
+ * ({@link Batcher#tick(String, Instant)});</li>
  * <li>asks for the batch the {@link Batcher} offers ({@link Batcher#nextToRequest}): one
  * CIBA request with the binding message and authorization details of
  * {@link BatchPresentation}, then {@link Batcher#recordRequest}. A refused start
@@ -69,7 +70,7 @@ import dev.countersign.server.audit.ApprovalAudit;
  * restart, another replica) is polled at the default interval.
  *
  * <p>
- * <b>Several replicas</b> (DESIGN §8). Steps 2 to 4 and the recovery below run for a user
+ * <b>Several replicas</b> (DESIGN §8). Every step and the recovery below run for a user
  * only while this replica holds the user's lease ({@link Replica#leases()}), taken or
  * renewed at the start of each user's pass; the users passed are those with
  * {@code PENDING}, {@code BATCHED}, {@code APPROVED} or {@code EXECUTING} actions and
@@ -320,19 +321,16 @@ public final class ApprovalLoop {
 			}
 			Instant now = this.clock.instant();
 			Set<String> visited = ConcurrentHashMap.newKeySet();
-			return this.freezer.expireOverdue(now)
-				.concatMap(this.audit::actionEnded)
-				.then()
-				.then(Flux
-					.merge(this.actions.findUsers(WORK),
-							Flux.defer(() -> Flux.fromStream(this.running.values().stream().map(Running::user))))
-					.distinct()
-					.doOnNext(visited::add)
-					.flatMap((user) -> user(user, now).timeout(passLimit()).onErrorResume((ex) -> {
-						logger.warn("Approval loop pass for user {} failed: {}", user, ex.toString());
-						return Mono.empty();
-					}), USER_CONCURRENCY)
-					.then(Mono.<Void>fromRunnable(() -> forgetAllBut(visited))))
+			return Flux
+				.merge(this.actions.findUsers(WORK),
+						Flux.defer(() -> Flux.fromStream(this.running.values().stream().map(Running::user))))
+				.distinct()
+				.doOnNext(visited::add)
+				.flatMap((user) -> user(user, now).timeout(passLimit()).onErrorResume((ex) -> {
+					logger.warn("Approval loop pass for user {} failed: {}", user, ex.toString());
+					return Mono.empty();
+				}), USER_CONCURRENCY)
+				.then(Mono.<Void>fromRunnable(() -> forgetAllBut(visited)))
 				.onErrorResume((ex) -> {
 					logger.warn("Approval loop pass failed: {}", ex.toString());
 					return Mono.empty();
@@ -449,7 +447,9 @@ public final class ApprovalLoop {
 			if (since == null) {
 				logger.info("Replica {} now does the approval work of user {}", this.replica.id(), user);
 			}
-			return recover(user, now, (since != null) ? since : now)
+			return this.freezer.expireOverdue(user, now)
+				.concatMap(this.audit::actionEnded)
+				.then(recover(user, now, (since != null) ? since : now))
 				.then(this.batcher.tick(user, now).concatMap(this.audit::batched).then())
 				.then(ask(user, now))
 				.then(poll(user, now));

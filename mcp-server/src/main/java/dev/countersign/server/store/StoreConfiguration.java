@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import dev.countersign.policy.deal.DealBook;
 import dev.countersign.policy.deal.DealStore;
 import dev.countersign.policy.deal.DemoDeals;
 import dev.countersign.policy.routing.RoutingStore;
+import dev.countersign.policy.rule.DefaultRules;
 import dev.countersign.policy.rule.RuleStore;
 import dev.countersign.policy.trust.TrustStore;
 import dev.countersign.redis.RedisActionStore;
@@ -33,6 +35,7 @@ import dev.countersign.redis.RedisBatchStore;
 import dev.countersign.redis.RedisCalibrationStore;
 import dev.countersign.redis.RedisChangeStore;
 import dev.countersign.redis.RedisDealStore;
+import dev.countersign.redis.RedisReadCache;
 import dev.countersign.redis.RedisRefreshTokenStore;
 import dev.countersign.redis.RedisRoutingStore;
 import dev.countersign.redis.RedisRuleStore;
@@ -57,6 +60,11 @@ public class StoreConfiguration {
 	/** The Redis address setting; the defaults bind it from {@code REDIS_URL}. */
 	public static final String URL_PROPERTY = "countersign.redis.url";
 
+	/** How many keys the read cache holds; 0 turns it off. */
+	public static final String READ_CACHE_PROPERTY = "countersign.redis.read-cache-size";
+
+	private static final int DEFAULT_READ_CACHE_SIZE = 10_000;
+
 	private static final Logger logger = LoggerFactory.getLogger(StoreConfiguration.class);
 
 	@Bean(destroyMethod = "shutdown")
@@ -71,6 +79,7 @@ public class StoreConfiguration {
 					"countersign.store=redis needs a configured signing key, so that batches and audit "
 							+ "checkpoints stay verifiable after a restart");
 		}
+		readCacheSize(environment);
 		RedisURI uri;
 		try {
 			uri = RedisURI.create(url);
@@ -86,6 +95,21 @@ public class StoreConfiguration {
 	@Bean(destroyMethod = "close")
 	StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
 		return client.connect();
+	}
+
+	/**
+	 * The cache of rules, routing settings, trust records and credential epochs, kept
+	 * fresh by Redis; none when {@value #READ_CACHE_PROPERTY} is 0.
+	 */
+	@Bean(destroyMethod = "close")
+	ReadCacheHolder redisReadCache(RedisClient client, Environment environment) {
+		int size = readCacheSize(environment);
+		if (size == 0) {
+			logger.info("No read cache ({}=0): policy settings are read from Redis on every call", READ_CACHE_PROPERTY);
+			return new ReadCacheHolder(null);
+		}
+		RedisURI uri = RedisURI.create(environment.getProperty(URL_PROPERTY, "").trim());
+		return new ReadCacheHolder(RedisReadCache.open(uri, client.getResources(), size));
 	}
 
 	@Bean
@@ -109,18 +133,18 @@ public class StoreConfiguration {
 	}
 
 	@Bean
-	RuleStore ruleStore(StatefulRedisConnection<String, String> connection) {
-		return new RedisRuleStore(connection);
+	RuleStore ruleStore(StatefulRedisConnection<String, String> connection, ReadCacheHolder cache) {
+		return new RedisRuleStore(connection, DefaultRules.RULES, cache.cache());
 	}
 
 	@Bean
-	RoutingStore routingStore(StatefulRedisConnection<String, String> connection) {
-		return new RedisRoutingStore(connection);
+	RoutingStore routingStore(StatefulRedisConnection<String, String> connection, ReadCacheHolder cache) {
+		return new RedisRoutingStore(connection, cache.cache());
 	}
 
 	@Bean
-	TrustStore trustStore(StatefulRedisConnection<String, String> connection) {
-		return new RedisTrustStore(connection);
+	TrustStore trustStore(StatefulRedisConnection<String, String> connection, ReadCacheHolder cache) {
+		return new RedisTrustStore(connection, cache.cache());
 	}
 
 	@Bean
@@ -142,6 +166,33 @@ public class StoreConfiguration {
 	DealStore dealStore(StatefulRedisConnection<String, String> connection, DealProperties properties, Clock clock) {
 		return properties.seedDemoData() ? new RedisDealStore(connection, (user) -> DemoDeals.book(clock), clock)
 				: new RedisDealStore(connection, (user) -> DealBook.EMPTY, clock);
+	}
+
+	private static int readCacheSize(Environment environment) {
+		String value = environment.getProperty(READ_CACHE_PROPERTY, Integer.toString(DEFAULT_READ_CACHE_SIZE)).trim();
+		try {
+			int size = Integer.parseInt(value);
+			if (size >= 0) {
+				return size;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// refused below
+		}
+		throw new InvalidConfigurationException(READ_CACHE_PROPERTY,
+				"must be 0 (no cache) or a positive number of keys, but was '" + value + "'");
+	}
+
+	/** The read cache, if any, as a bean that may hold none. */
+	record ReadCacheHolder(@Nullable RedisReadCache cache) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			if (this.cache != null) {
+				this.cache.close();
+			}
+		}
+
 	}
 
 }

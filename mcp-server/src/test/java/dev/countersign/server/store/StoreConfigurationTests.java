@@ -78,6 +78,15 @@ class StoreConfigurationTests {
 	}
 
 	@Test
+	void startWhenReadCacheSizeIsNegativeOrNotANumberThenRefusedNamingIt() {
+		for (String size : new String[] { "-1", "lots" }) {
+			assertRefused("countersign.redis.read-cache-size", "countersign.store=redis",
+					"countersign.redis.url=redis://127.0.0.1:6379", "countersign.approval.signing-key=" + KEY,
+					"countersign.redis.read-cache-size=" + size);
+		}
+	}
+
+	@Test
 	void modeWhenReadThenCaseAndBlanksIgnoredAndUnknownRefused() {
 		assertThat(StoreMode.of(new MockEnvironment())).isEqualTo(StoreMode.MEMORY);
 		assertThat(StoreMode.of(new MockEnvironment().withProperty("countersign.store", " Redis ")))

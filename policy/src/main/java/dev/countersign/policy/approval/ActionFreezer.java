@@ -2,8 +2,10 @@ package dev.countersign.policy.approval;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionDigest;
@@ -30,6 +32,9 @@ import reactor.core.publisher.Mono;
  * }</pre>
  */
 public final class ActionFreezer {
+
+	private static final Set<ActionStatus> WAITING = Collections
+		.unmodifiableSet(EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED));
 
 	private final ActionStore actions;
 
@@ -110,9 +115,21 @@ public final class ActionFreezer {
 	 */
 	public Flux<Action> expireOverdue(Instant now) {
 		Objects.requireNonNull(now, "now must not be null");
-		EnumSet<ActionStatus> waiting = EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED);
-		return this.actions.findUsers(waiting)
-			.concatMap((user) -> this.actions.findByUser(user, waiting))
+		return this.actions.findUsers(WAITING).concatMap((user) -> expireOverdue(user, now));
+	}
+
+	/**
+	 * Expires one user's {@code PENDING} or {@code BATCHED} actions whose
+	 * {@code approveBy} is at or before {@code now}, as {@link #expireOverdue(Instant)}
+	 * does for everyone.
+	 * @param user the user id
+	 * @param now the current time
+	 * @return the actions now {@code EXPIRED}
+	 */
+	public Flux<Action> expireOverdue(String user, Instant now) {
+		Objects.requireNonNull(user, "user must not be null");
+		Objects.requireNonNull(now, "now must not be null");
+		return this.actions.findByUser(user, WAITING)
 			.filter((action) -> !now.isBefore(action.approveBy()))
 			.concatMap((action) -> this.actions.transition(action.user(), action.id(), action.status(),
 					action.version(), (current) -> current.moveTo(ActionStatus.EXPIRED, now)

@@ -213,6 +213,19 @@ class ActionFreezerTests {
 	}
 
 	@Test
+	void expireOverdueForOneUserWhenOthersAreOverdueTooThenOnlyThatUsersExpire() {
+		Action ada = submit(update("ada"));
+		Action mallory = submit(SubmitRequest.batch(TestActions.OTHER_USER, TestActions.AGENT, DEAL_UPDATE,
+				Map.of("deal_id", "D-1001", "stage", "mallory"), Map.of("deal_version", 3), 0.7));
+		this.clock.advance(Duration.ofMinutes(15));
+
+		StepVerifier.create(this.freezer.expireOverdue(TestActions.OTHER_USER, this.clock.instant()))
+			.assertNext((expired) -> assertThat(expired.id()).isEqualTo(mallory.id()))
+			.verifyComplete();
+		assertThat(this.store.find(TestActions.USER, ada.id()).block().status()).isEqualTo(ActionStatus.PENDING);
+	}
+
+	@Test
 	void submitWhenManyThreadsSubmitTheSameWriteThenOneAction() throws Exception {
 		int threads = 16;
 		ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -4,11 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -43,6 +45,23 @@ public final class RedisScript {
 			.onErrorResume(RedisNoScriptException.class,
 					(ex) -> commands.<String>eval(this.source, ScriptOutputType.VALUE, keys, args))
 			.next();
+	}
+
+	/**
+	 * Runs a script that answers a list of strings.
+	 * @param commands the commands of the connection to run on
+	 * @param keys the keys the script touches, all in one hash slot
+	 * @param args the arguments
+	 * @return the strings the script returned, in order
+	 */
+	public Flux<String> runList(RedisReactiveCommands<String, String> commands, String[] keys, String... args) {
+		return commands.<Object>evalsha(this.sha, ScriptOutputType.MULTI, keys, args)
+			.onErrorResume(RedisNoScriptException.class,
+					(ex) -> commands.<Object>eval(this.source, ScriptOutputType.MULTI, keys, args))
+			// one list, or its elements one by one, depending on how the reply is
+			// streamed
+			.flatMapIterable((reply) -> (reply instanceof List<?> values) ? values : List.of(reply))
+			.map(String.class::cast);
 	}
 
 	/**

@@ -42,7 +42,17 @@ public final class VersionedHash {
 	 * @return the document; empty when none was ever stored
 	 */
 	public Mono<Document> find(String key) {
-		return Mono.defer(() -> this.commands.hmget(key, "json", "version").collectList()).flatMap((fields) -> {
+		return find(this.commands, key);
+	}
+
+	/**
+	 * Reads a document with the given commands (those of a tracking connection, say).
+	 * @param commands the commands to read with
+	 * @param key the hash
+	 * @return the document; empty when none was ever stored
+	 */
+	public static Mono<Document> find(RedisReactiveCommands<String, String> commands, String key) {
+		return Mono.defer(() -> commands.hmget(key, "json", "version").collectList()).flatMap((fields) -> {
 			String json = value(fields, 0);
 			String version = value(fields, 1);
 			if (json == null || version == null) {
