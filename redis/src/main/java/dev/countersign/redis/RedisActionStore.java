@@ -54,7 +54,7 @@ public final class RedisActionStore implements ActionStore {
 	private static final Comparator<Action> OLDEST_FIRST = Comparator.comparing(Action::createdAt)
 		.thenComparing(Action::id);
 
-	// KEYS: action, status set, live key, agent-live set, batch-actions set
+	// KEYS: action, status set, live key, agent-live set, batch-actions set, change count
 	// ARGV: json, status, version, id, live (1/0), in a batch (1/0), ttl seconds (0:
 	// none)
 	private static final RedisScript INSERT = new RedisScript("""
@@ -77,11 +77,13 @@ public final class RedisActionStore implements ActionStore {
 			if tonumber(ARGV[7]) > 0 then
 			  redis.call('EXPIRE', KEYS[1], ARGV[7])
 			end
+			redis.call('INCR', KEYS[6])
 			return 'OK'
 			""");
 
 	// KEYS: action, old status set, new status set, live key, agent-live set,
-	// batch-actions set, the live key of the new digest (an edit re-digests)
+	// batch-actions set, the live key of the new digest (an edit re-digests), change
+	// count
 	// ARGV: expected status, expected version, json, new status, new version, id,
 	// was live (1/0), is live (1/0), in a batch (1/0), ttl seconds (0: none)
 	private static final RedisScript TRANSITION = new RedisScript("""
@@ -114,6 +116,7 @@ public final class RedisActionStore implements ActionStore {
 			if tonumber(ARGV[10]) > 0 then
 			  redis.call('EXPIRE', KEYS[1], ARGV[10])
 			end
+			redis.call('INCR', KEYS[8])
 			return 'OK'
 			""");
 
@@ -170,7 +173,7 @@ public final class RedisActionStore implements ActionStore {
 			String batchId = action.batchId();
 			String[] scriptKeys = { keys.action(action.id()), keys.actions(action.status().name()),
 					keys.live(action.agent(), action.digest()), keys.agentLive(action.agent()),
-					keys.batchActions((batchId != null) ? batchId : "") };
+					keys.batchActions((batchId != null) ? batchId : ""), keys.actionChanges() };
 			return indexUser(action).then(INSERT.run(this.commands, scriptKeys, this.codec.write(action),
 					action.status().name(), Long.toString(action.version()), action.id(), flag(action.status().live()),
 					flag(batchId != null), Long.toString(ttlSeconds(action.status()))))
@@ -250,6 +253,12 @@ public final class RedisActionStore implements ActionStore {
 	}
 
 	@Override
+	public Mono<Long> changes(String user) {
+		String key = RedisKeys.of(user).actionChanges();
+		return Mono.defer(() -> this.commands.get(key)).map(Long::parseLong).defaultIfEmpty(0L);
+	}
+
+	@Override
 	public Mono<Long> countLive(String user, String agent) {
 		Objects.requireNonNull(agent, "agent must not be null");
 		return Mono.defer(() -> this.commands.scard(RedisKeys.of(user).agentLive(agent)));
@@ -276,7 +285,7 @@ public final class RedisActionStore implements ActionStore {
 		String[] scriptKeys = { keys.action(current.id()), keys.actions(current.status().name()),
 				keys.actions(next.status().name()), keys.live(current.agent(), current.digest()),
 				keys.agentLive(current.agent()), keys.batchActions(newBatch ? batchId : ""),
-				keys.live(next.agent(), next.digest()) };
+				keys.live(next.agent(), next.digest()), keys.actionChanges() };
 		return TRANSITION.run(this.commands, scriptKeys, current.status().name(), Long.toString(current.version()),
 				this.codec.write(next), next.status().name(), Long.toString(next.version()), current.id(),
 				flag(current.status().live()), flag(next.status().live()), flag(newBatch),

@@ -133,6 +133,12 @@ public final class ApprovalLoop {
 	 */
 	static final Duration MIN_PASS_LIMIT = Duration.ofSeconds(30);
 
+	/**
+	 * The longest a user waiting on the phone is left alone between passes (recovery and
+	 * anything not tied to the user's actions is looked at at least this often).
+	 */
+	static final Duration MAX_QUIET = Duration.ofSeconds(5);
+
 	/** The users with these actions have approval work (and need their lease). */
 	private static final Set<ActionStatus> WORK = Collections.unmodifiableSet(
 			EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
@@ -176,6 +182,9 @@ public final class ApprovalLoop {
 	private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
 
 	private final Replica replica;
+
+	/** The users left alone until something changes or is due. */
+	private final ConcurrentMap<String, Quiet> quiet = new ConcurrentHashMap<>();
 
 	/** The users whose lease this replica holds, with when it took each. */
 	private final ConcurrentMap<String, Instant> held = new ConcurrentHashMap<>();
@@ -429,7 +438,52 @@ public final class ApprovalLoop {
 		return Set.copyOf(this.held.keySet());
 	}
 
+	/**
+	 * A user's pass, unless the user may rest: nothing of the user's actions changed
+	 * since the last pass ({@link ActionStore#changes}) and nothing is due before the
+	 * time {@link #settle} set. The lease stays renewed meanwhile (by the renewer).
+	 */
 	private Mono<Void> user(String user, Instant now) {
+		return this.actions.changes(user).flatMap((changes) -> {
+			Quiet rest = this.quiet.get(user);
+			if (rest != null && rest.changes() == changes && now.isBefore(rest.until())
+					&& this.held.containsKey(user)) {
+				return Mono.<Void>empty();
+			}
+			this.quiet.remove(user);
+			return pass(user, now).then(Mono.defer(() -> settle(user, changes, now)));
+		});
+	}
+
+	/**
+	 * After a pass: lets the user rest when all that is left is waiting on the phone —
+	 * every live action {@code BATCHED} into a request this replica polls — until the
+	 * next poll, the first {@code approveBy} or {@link #MAX_QUIET}, whichever comes
+	 * first. Anything else (a pending write, a batch not yet asked for, an approval
+	 * running) is looked at again at the next tick.
+	 */
+	private Mono<Void> settle(String user, long changes, Instant now) {
+		if (!this.held.containsKey(user) || this.running.values().stream().anyMatch((run) -> run.user().equals(user))) {
+			return Mono.empty();
+		}
+		return this.actions.findByUser(user, WORK).collectList().doOnNext((work) -> {
+			Instant until = now.plus(MAX_QUIET);
+			for (Action action : work) {
+				Poll poll = (action.batchId() != null) ? this.polls.get(action.batchId()) : null;
+				if (action.status() != ActionStatus.BATCHED || poll == null) {
+					return;
+				}
+				until = earliest(earliest(until, poll.nextAt()), action.approveBy());
+			}
+			this.quiet.put(user, new Quiet(changes, until));
+		}).then();
+	}
+
+	private static Instant earliest(Instant first, Instant second) {
+		return first.isBefore(second) ? first : second;
+	}
+
+	private Mono<Void> pass(String user, Instant now) {
 		return this.replica.leases().acquire(user, this.replica.id(), this.replica.leaseTtl()).onErrorResume((ex) -> {
 			// fail closed: without the lease, do nothing for the user
 			logger.warn("Replica {} could not take the lease of user {}: {}", this.replica.id(), user, ex.toString());
@@ -459,6 +513,7 @@ public final class ApprovalLoop {
 	/** Forgets the lease and the poll state of a user. */
 	private void forget(String user) {
 		this.held.remove(user);
+		this.quiet.remove(user);
 		this.polls.values().removeIf((poll) -> poll.user().equals(user));
 	}
 
@@ -729,6 +784,14 @@ public final class ApprovalLoop {
 		Poll after(Instant now, Duration next) {
 			return new Poll(this.user, this.authReqId, next, now.plus(next));
 		}
+
+	}
+
+	/**
+	 * A user left alone while the count of changes to their actions stays at
+	 * {@code changes}, until {@code until}.
+	 */
+	private record Quiet(long changes, Instant until) {
 
 	}
 

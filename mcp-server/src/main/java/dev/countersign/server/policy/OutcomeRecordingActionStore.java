@@ -72,6 +72,11 @@ public final class OutcomeRecordingActionStore implements ActionStore {
 	}
 
 	@Override
+	public Mono<Long> changes(String user) {
+		return this.delegate.changes(user);
+	}
+
+	@Override
 	public Flux<String> findUsers(Set<ActionStatus> statuses) {
 		return this.delegate.findUsers(statuses);
 	}

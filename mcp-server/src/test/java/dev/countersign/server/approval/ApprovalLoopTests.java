@@ -3,9 +3,14 @@ package dev.countersign.server.approval;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import dev.countersign.ciba.BackchannelAuthenticationRequest;
@@ -16,6 +21,9 @@ import dev.countersign.ciba.CibaUnavailableException;
 import dev.countersign.ciba.PollResult;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
+import dev.countersign.policy.action.ActionStore;
+import dev.countersign.policy.action.InMemoryActionStore;
+import dev.countersign.policy.approval.ApprovalConfig;
 import dev.countersign.policy.approval.Batch;
 import dev.countersign.policy.approval.BatchStatus;
 
@@ -207,6 +215,46 @@ class ApprovalLoopTests {
 	}
 
 	/** Inserts the actions, lets the batch window pass and ticks: the request starts. */
+	@Test
+	void tickWhenAllThatIsLeftWaitsOnThePhoneThenUserLeftAloneUntilAPollIsDueOrSomethingChanges() {
+		ReadCountingActionStore store = new ReadCountingActionStore();
+		Engine quietEngine = new Engine(store, ApprovalConfig.defaults());
+		Fakes.ScriptedChannel phone = new Fakes.ScriptedChannel();
+		ApprovalLoop quietLoop = quietEngine.loop(phone);
+		phone.starting(Fakes.ScriptedChannel.started("req-1"))
+			.polling(new PollResult.Pending(Duration.ofSeconds(5)), new PollResult.Pending(Duration.ofSeconds(5)));
+		Action deal = Engine.deal();
+		quietEngine.insert(deal);
+		quietEngine.clock.advance(Duration.ofSeconds(30));
+		StepVerifier.create(quietLoop.tick()).verifyComplete();
+		assertThat(phone.starts).hasSize(1);
+		// the request moved the action: one more whole pass, then rest
+		quietEngine.clock.advance(Duration.ofSeconds(1));
+		StepVerifier.create(quietLoop.tick()).verifyComplete();
+
+		store.reads.set(0);
+		for (int second = 0; second < 3; second++) {
+			quietEngine.clock.advance(Duration.ofSeconds(1));
+			StepVerifier.create(quietLoop.tick()).verifyComplete();
+		}
+		assertThat(store.reads).as("actions read while the user rests").hasValue(0);
+		assertThat(phone.polls).isEmpty();
+
+		// the poll falls due: a whole pass, and the poll
+		quietEngine.clock.advance(Duration.ofSeconds(1));
+		StepVerifier.create(quietLoop.tick()).verifyComplete();
+		assertThat(phone.polls).hasSize(1);
+		assertThat(store.reads.get()).isPositive();
+
+		// a new write from the agent: looked at at the next tick, not after the rest
+		StepVerifier.create(quietLoop.tick()).verifyComplete();
+		store.reads.set(0);
+		quietEngine.clock.advance(Duration.ofSeconds(1));
+		quietEngine.insert(Engine.email());
+		StepVerifier.create(quietLoop.tick()).verifyComplete();
+		assertThat(store.reads.get()).isPositive();
+	}
+
 	private void requestFor(Action... actions) {
 		this.engine.insert(actions);
 		this.engine.clock.advance(Duration.ofSeconds(30));
@@ -225,6 +273,63 @@ class ApprovalLoopTests {
 	private Batch batchOf(Action action) {
 		String batchId = this.engine.action(action).batchId();
 		return this.engine.batches.find(action.user(), batchId).block();
+	}
+
+	/** Counts the reads of many actions at once (what a user's pass does). */
+	private static final class ReadCountingActionStore implements ActionStore {
+
+		final AtomicInteger reads = new AtomicInteger();
+
+		private final ActionStore delegate = new InMemoryActionStore();
+
+		@Override
+		public Mono<Action> insert(Action action) {
+			return this.delegate.insert(action);
+		}
+
+		@Override
+		public Mono<Action> find(String user, String id) {
+			return this.delegate.find(user, id);
+		}
+
+		@Override
+		public Mono<Action> findLive(String user, String agent, String digest) {
+			return this.delegate.findLive(user, agent, digest);
+		}
+
+		@Override
+		public Flux<Action> findByUser(String user, Set<ActionStatus> statuses) {
+			this.reads.incrementAndGet();
+			return this.delegate.findByUser(user, statuses);
+		}
+
+		@Override
+		public Flux<Action> findByBatch(String user, String batchId) {
+			this.reads.incrementAndGet();
+			return this.delegate.findByBatch(user, batchId);
+		}
+
+		@Override
+		public Flux<String> findUsers(Set<ActionStatus> statuses) {
+			return this.delegate.findUsers(statuses);
+		}
+
+		@Override
+		public Mono<Long> changes(String user) {
+			return this.delegate.changes(user);
+		}
+
+		@Override
+		public Mono<Long> countLive(String user, String agent) {
+			return this.delegate.countLive(user, agent);
+		}
+
+		@Override
+		public Mono<Action> transition(String user, String id, ActionStatus expected, long expectedVersion,
+				UnaryOperator<Action> change) {
+			return this.delegate.transition(user, id, expected, expectedVersion, change);
+		}
+
 	}
 
 }

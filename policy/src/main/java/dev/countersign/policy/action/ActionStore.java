@@ -76,6 +76,16 @@ public interface ActionStore {
 	Flux<String> findUsers(Set<ActionStatus> statuses);
 
 	/**
+	 * A count of the changes to a user's actions: it grows with every insert and every
+	 * transition stored, and with nothing else. A caller that reads the same count twice
+	 * knows that none of the user's actions changed in between (the approval loop leaves
+	 * a user alone while nothing changed and nothing is due).
+	 * @param user the user id
+	 * @return the count; 0 for a user who never had an action
+	 */
+	Mono<Long> changes(String user);
+
+	/**
 	 * Counts an agent's live actions for a user.
 	 * @param user the user id
 	 * @param agent the agent id

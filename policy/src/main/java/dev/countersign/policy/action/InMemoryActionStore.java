@@ -71,6 +71,11 @@ public final class InMemoryActionStore implements ActionStore {
 	}
 
 	@Override
+	public Mono<Long> changes(String user) {
+		return Mono.fromSupplier(() -> existing(user).changes());
+	}
+
+	@Override
 	public Mono<Long> countLive(String user, String agent) {
 		return Mono.fromSupplier(
 				() -> (long) existing(user).select((action) -> action.agent().equals(agent) && action.status().live())
@@ -106,6 +111,8 @@ public final class InMemoryActionStore implements ActionStore {
 
 		private final Map<String, Action> actions = new LinkedHashMap<>();
 
+		private long changes;
+
 		synchronized Action insert(Action action) {
 			if (this.actions.containsKey(action.id())) {
 				throw new DuplicateActionException(action.id(), "Action " + action.id() + " already exists");
@@ -118,7 +125,12 @@ public final class InMemoryActionStore implements ActionStore {
 				}
 			}
 			this.actions.put(action.id(), action);
+			this.changes++;
 			return action;
+		}
+
+		synchronized long changes() {
+			return this.changes;
 		}
 
 		synchronized @Nullable Action get(String id) {
@@ -155,6 +167,7 @@ public final class InMemoryActionStore implements ActionStore {
 				.requireLegalSuccessor(Objects.requireNonNull(change.apply(current), "change must not return null"));
 			Action stored = next.withVersion(expectedVersion + 1);
 			this.actions.put(id, stored);
+			this.changes++;
 			return stored;
 		}
 

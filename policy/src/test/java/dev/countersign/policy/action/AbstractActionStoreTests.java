@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The contract every {@link ActionStore} keeps. A store module extends this class and
@@ -194,6 +195,31 @@ public abstract class AbstractActionStoreTests {
 		insert(TestActions.action().user(TestActions.OTHER_USER).build());
 		StepVerifier.create(this.store.countLive(TestActions.USER, TestActions.AGENT)).expectNext(4L).verifyComplete();
 		StepVerifier.create(this.store.countLive(TestActions.USER, "nobody")).expectNext(0L).verifyComplete();
+	}
+
+	@Test
+	void changesWhenInsertedOrMovedThenGrowsAndOnlyThen() {
+		assertThat(this.store.changes(TestActions.USER).block()).isZero();
+		Action action = insert(TestActions.action().build());
+		long inserted = this.store.changes(TestActions.USER).block();
+		assertThat(inserted).isPositive();
+		// reads, a lost race and a duplicate insert change nothing
+		this.store.find(TestActions.USER, action.id()).block();
+		this.store.findByUser(TestActions.USER, EnumSet.allOf(ActionStatus.class)).collectList().block();
+		assertThat(this.store
+			.transition(TestActions.USER, action.id(), ActionStatus.PENDING, 7,
+					(current) -> current.batched("bat_1", T0))
+			.block()).isNull();
+		assertThatExceptionOfType(DuplicateActionException.class).isThrownBy(() -> insert(action));
+		assertThat(this.store.changes(TestActions.USER).block()).isEqualTo(inserted);
+		// another user's changes are not this user's
+		insert(TestActions.action().user(TestActions.OTHER_USER).build());
+		assertThat(this.store.changes(TestActions.USER).block()).isEqualTo(inserted);
+		this.store
+			.transition(TestActions.USER, action.id(), ActionStatus.PENDING, 0,
+					(current) -> current.batched("bat_1", T0))
+			.block();
+		assertThat(this.store.changes(TestActions.USER).block()).isGreaterThan(inserted);
 	}
 
 	@Test

@@ -388,6 +388,11 @@ class BatcherTests {
 		}
 
 		@Override
+		public Mono<Long> changes(String user) {
+			return this.delegate.changes(user);
+		}
+
+		@Override
 		public Mono<Long> countLive(String user, String agent) {
 			return this.delegate.countLive(user, agent);
 		}

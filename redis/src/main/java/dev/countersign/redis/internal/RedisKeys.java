@@ -12,6 +12,7 @@ import java.util.Objects;
  * cs:{u:USER}:live:AGENT:DIGEST         string id of the live action with that digest
  * cs:{u:USER}:agent-live:AGENT          set   ids of the agent's live actions
  * cs:{u:USER}:batch-actions:BATCH       set   ids of the actions closed into BATCH
+ * cs:{u:USER}:action-changes            string inserts and transitions so far (INCR)
  * cs:{u:USER}:batch:ID                  hash  json, status, version
  * cs:{u:USER}:batches:STATUS            set   ids of the user's batches in STATUS
  * cs:{u:USER}:batch-requests            zset  batch ids by requestedAt (epoch ms)
@@ -104,6 +105,14 @@ public final class RedisKeys {
 	 */
 	public String batchActions(String batchId) {
 		return this.user + "batch-actions:" + batchId;
+	}
+
+	/**
+	 * The count of the inserts and transitions of the user's actions.
+	 * @return the key
+	 */
+	public String actionChanges() {
+		return this.user + "action-changes";
 	}
 
 	/**
