@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -457,23 +458,32 @@ public final class ApprovalLoop {
 
 	/**
 	 * After a pass: lets the user rest when all that is left is waiting on the phone —
-	 * every live action {@code BATCHED} into a request this replica polls — until the
-	 * next poll, the first {@code approveBy} or {@link #MAX_QUIET}, whichever comes
-	 * first. Anything else (a pending write, a batch not yet asked for, an approval
-	 * running) is looked at again at the next tick.
+	 * every live action {@code BATCHED}, and a request of the user's open that this
+	 * replica polls (a batch not yet asked for waits behind it: one request at a time) —
+	 * until the next poll, the first {@code approveBy} or {@link #MAX_QUIET}, whichever
+	 * comes first. Anything else (a pending write, a batch held back or rate-limited, an
+	 * approval running) is looked at again at the next tick.
 	 */
 	private Mono<Void> settle(String user, long changes, Instant now) {
 		if (!this.held.containsKey(user) || this.running.values().stream().anyMatch((run) -> run.user().equals(user))) {
 			return Mono.empty();
 		}
+		Instant nextPoll = this.polls.values()
+			.stream()
+			.filter((poll) -> poll.user().equals(user))
+			.map(Poll::nextAt)
+			.min(Comparator.naturalOrder())
+			.orElse(null);
+		if (nextPoll == null) {
+			return Mono.empty();
+		}
 		return this.actions.findByUser(user, WORK).collectList().doOnNext((work) -> {
-			Instant until = now.plus(MAX_QUIET);
+			Instant until = earliest(now.plus(MAX_QUIET), nextPoll);
 			for (Action action : work) {
-				Poll poll = (action.batchId() != null) ? this.polls.get(action.batchId()) : null;
-				if (action.status() != ActionStatus.BATCHED || poll == null) {
+				if (action.status() != ActionStatus.BATCHED) {
 					return;
 				}
-				until = earliest(earliest(until, poll.nextAt()), action.approveBy());
+				until = earliest(until, action.approveBy());
 			}
 			this.quiet.put(user, new Quiet(changes, until));
 		}).then();

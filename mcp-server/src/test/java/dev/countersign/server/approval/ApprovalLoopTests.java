@@ -221,36 +221,42 @@ class ApprovalLoopTests {
 		Engine quietEngine = new Engine(store, ApprovalConfig.defaults());
 		Fakes.ScriptedChannel phone = new Fakes.ScriptedChannel();
 		ApprovalLoop quietLoop = quietEngine.loop(phone);
-		phone.starting(Fakes.ScriptedChannel.started("req-1"))
-			.polling(new PollResult.Pending(Duration.ofSeconds(5)), new PollResult.Pending(Duration.ofSeconds(5)));
-		Action deal = Engine.deal();
-		quietEngine.insert(deal);
+		PollResult pending = new PollResult.Pending(Duration.ofSeconds(5));
+		phone.starting(Fakes.ScriptedChannel.started("req-1")).polling(pending, pending, pending, pending);
+		quietEngine.insert(Engine.deal());
 		quietEngine.clock.advance(Duration.ofSeconds(30));
 		StepVerifier.create(quietLoop.tick()).verifyComplete();
 		assertThat(phone.starts).hasSize(1);
-		// the request moved the action: one more whole pass, then rest
-		quietEngine.clock.advance(Duration.ofSeconds(1));
+		// a second write closes into a batch of its own, which waits behind the open
+		// request
+		quietEngine.insert(Engine.email());
+		quietEngine.clock.advance(Duration.ofSeconds(30));
+		StepVerifier.create(quietLoop.tick()).verifyComplete();
+		assertThat(phone.starts).hasSize(1);
+		int polled = phone.polls.size();
+		// the moves of that pass: one more whole pass, then rest until the next poll, 5 s
+		// on
 		StepVerifier.create(quietLoop.tick()).verifyComplete();
 
 		store.reads.set(0);
-		for (int second = 0; second < 3; second++) {
+		for (int second = 1; second <= 4; second++) {
 			quietEngine.clock.advance(Duration.ofSeconds(1));
 			StepVerifier.create(quietLoop.tick()).verifyComplete();
 		}
 		assertThat(store.reads).as("actions read while the user rests").hasValue(0);
-		assertThat(phone.polls).isEmpty();
+		assertThat(phone.polls).hasSize(polled);
 
 		// the poll falls due: a whole pass, and the poll
 		quietEngine.clock.advance(Duration.ofSeconds(1));
 		StepVerifier.create(quietLoop.tick()).verifyComplete();
-		assertThat(phone.polls).hasSize(1);
+		assertThat(phone.polls).hasSize(polled + 1);
 		assertThat(store.reads.get()).isPositive();
 
 		// a new write from the agent: looked at at the next tick, not after the rest
 		StepVerifier.create(quietLoop.tick()).verifyComplete();
 		store.reads.set(0);
 		quietEngine.clock.advance(Duration.ofSeconds(1));
-		quietEngine.insert(Engine.email());
+		quietEngine.insert(Engine.comment());
 		StepVerifier.create(quietLoop.tick()).verifyComplete();
 		assertThat(store.reads.get()).isPositive();
 	}
