@@ -135,10 +135,10 @@ public final class ApprovalLoop {
 	static final Duration MIN_PASS_LIMIT = Duration.ofSeconds(30);
 
 	/**
-	 * The longest a user waiting on the phone is left alone between passes (recovery and
-	 * anything not tied to the user's actions is looked at at least this often).
+	 * The longest a user waiting on the phone goes without a whole pass (anything not
+	 * tied to a change of the user's actions is looked at at least this often).
 	 */
-	static final Duration MAX_QUIET = Duration.ofSeconds(5);
+	static final Duration MAX_QUIET = Duration.ofSeconds(30);
 
 	/** The users with these actions have approval work (and need their lease). */
 	private static final Set<ActionStatus> WORK = Collections.unmodifiableSet(
@@ -441,15 +441,24 @@ public final class ApprovalLoop {
 
 	/**
 	 * A user's pass, unless the user may rest: nothing of the user's actions changed
-	 * since the last pass ({@link ActionStore#changes}) and nothing is due before the
-	 * time {@link #settle} set. The lease stays renewed meanwhile (by the renewer).
+	 * since the last pass ({@link ActionStore#changes}) and the time {@link #settle} set
+	 * has not come; a resting user's open request is still polled when its interval has
+	 * passed, and nothing else is done. The lease stays renewed meanwhile (by the
+	 * renewer).
 	 */
 	private Mono<Void> user(String user, Instant now) {
 		return this.actions.changes(user).flatMap((changes) -> {
 			Quiet rest = this.quiet.get(user);
 			if (rest != null && rest.changes() == changes && now.isBefore(rest.until())
 					&& this.held.containsKey(user)) {
-				return Mono.<Void>empty();
+				Poll open = this.polls.get(rest.polled());
+				if (open == null) {
+					this.quiet.remove(user);
+					return pass(user, now);
+				}
+				// an answer other than "pending" moves the actions, so the next tick
+				// passes
+				return now.isBefore(open.nextAt()) ? Mono.<Void>empty() : poll(user, now);
 			}
 			this.quiet.remove(user);
 			return pass(user, now).then(Mono.defer(() -> settle(user, changes, now)));
@@ -460,32 +469,32 @@ public final class ApprovalLoop {
 	 * After a pass: lets the user rest when all that is left is waiting on the phone —
 	 * every live action {@code BATCHED}, and a request of the user's open that this
 	 * replica polls (a batch not yet asked for waits behind it: one request at a time) —
-	 * until the next poll, the first {@code approveBy} or {@link #MAX_QUIET}, whichever
-	 * comes first. Anything else (a pending write, a batch held back or rate-limited, an
-	 * approval running) is looked at again at the next tick.
+	 * until the first {@code approveBy} or {@link #MAX_QUIET}, whichever comes first,
+	 * polling that request meanwhile. Anything else (a pending write, a batch held back
+	 * or rate-limited, an approval running) is looked at again at the next tick.
 	 */
 	private Mono<Void> settle(String user, long changes, Instant now) {
 		if (!this.held.containsKey(user) || this.running.values().stream().anyMatch((run) -> run.user().equals(user))) {
 			return Mono.empty();
 		}
-		Instant nextPoll = this.polls.values()
+		String polled = this.polls.entrySet()
 			.stream()
-			.filter((poll) -> poll.user().equals(user))
-			.map(Poll::nextAt)
-			.min(Comparator.naturalOrder())
+			.filter((entry) -> entry.getValue().user().equals(user))
+			.map(Map.Entry::getKey)
+			.findFirst()
 			.orElse(null);
-		if (nextPoll == null) {
+		if (polled == null) {
 			return Mono.empty();
 		}
 		return this.actions.findByUser(user, WORK).collectList().doOnNext((work) -> {
-			Instant until = earliest(now.plus(MAX_QUIET), nextPoll);
+			Instant until = now.plus(MAX_QUIET);
 			for (Action action : work) {
 				if (action.status() != ActionStatus.BATCHED) {
 					return;
 				}
 				until = earliest(until, action.approveBy());
 			}
-			this.quiet.put(user, new Quiet(changes, until));
+			this.quiet.put(user, new Quiet(changes, until, polled));
 		}).then();
 	}
 
@@ -799,9 +808,10 @@ public final class ApprovalLoop {
 
 	/**
 	 * A user left alone while the count of changes to their actions stays at
-	 * {@code changes}, until {@code until}.
+	 * {@code changes}, until {@code until}, but for polling the open request of batch
+	 * {@code polled}.
 	 */
-	private record Quiet(long changes, Instant until) {
+	private record Quiet(long changes, Instant until, String polled) {
 
 	}
 

@@ -222,8 +222,10 @@ class ApprovalLoopTests {
 		Fakes.ScriptedChannel phone = new Fakes.ScriptedChannel();
 		ApprovalLoop quietLoop = quietEngine.loop(phone);
 		PollResult pending = new PollResult.Pending(Duration.ofSeconds(5));
-		phone.starting(Fakes.ScriptedChannel.started("req-1")).polling(pending, pending, pending, pending);
-		quietEngine.insert(Engine.deal());
+		Function<String, PollResult> approved = (authReqId) -> quietEngine.approval();
+		phone.starting(Fakes.ScriptedChannel.started("req-1")).polling(pending, pending, pending, approved);
+		Action deal = Engine.deal();
+		quietEngine.insert(deal);
 		quietEngine.clock.advance(Duration.ofSeconds(30));
 		StepVerifier.create(quietLoop.tick()).verifyComplete();
 		assertThat(phone.starts).hasSize(1);
@@ -246,11 +248,25 @@ class ApprovalLoopTests {
 		assertThat(store.reads).as("actions read while the user rests").hasValue(0);
 		assertThat(phone.polls).hasSize(polled);
 
-		// the poll falls due: a whole pass, and the poll
+		// the poll falls due: polled, and nothing else read
 		quietEngine.clock.advance(Duration.ofSeconds(1));
 		StepVerifier.create(quietLoop.tick()).verifyComplete();
 		assertThat(phone.polls).hasSize(polled + 1);
+		assertThat(store.reads).hasValue(0);
+
+		// a whole pass at least every MAX_QUIET
+		quietEngine.clock.advance(ApprovalLoop.MAX_QUIET);
+		StepVerifier.create(quietLoop.tick()).verifyComplete();
 		assertThat(store.reads.get()).isPositive();
+		assertThat(phone.polls).hasSize(polled + 2);
+
+		// an approval found by a resting user's poll runs at once
+		quietEngine.clock.advance(Duration.ofSeconds(5));
+		StepVerifier.create(quietLoop.tick()).verifyComplete();
+		StepVerifier.create(quietLoop.executions()).verifyComplete();
+		assertThat(phone.polls).hasSize(polled + 3);
+		assertThat(quietEngine.action(deal).status()).isEqualTo(ActionStatus.SUCCEEDED);
+		assertThat(quietEngine.writer.calls(deal.id())).isEqualTo(1);
 
 		// a new write from the agent: looked at at the next tick, not after the rest
 		StepVerifier.create(quietLoop.tick()).verifyComplete();
