@@ -6,11 +6,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import dev.countersign.ciba.BackchannelAuthenticationRequest;
@@ -21,7 +19,7 @@ import dev.countersign.ciba.CibaUnavailableException;
 import dev.countersign.ciba.PollResult;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
-import dev.countersign.policy.action.ActionStore;
+import dev.countersign.policy.action.ForwardingActionStore;
 import dev.countersign.policy.action.InMemoryActionStore;
 import dev.countersign.policy.approval.ApprovalConfig;
 import dev.countersign.policy.approval.Batch;
@@ -298,58 +296,24 @@ class ApprovalLoopTests {
 	}
 
 	/** Counts the reads of many actions at once (what a user's pass does). */
-	private static final class ReadCountingActionStore implements ActionStore {
+	private static final class ReadCountingActionStore extends ForwardingActionStore {
 
 		final AtomicInteger reads = new AtomicInteger();
 
-		private final ActionStore delegate = new InMemoryActionStore();
-
-		@Override
-		public Mono<Action> insert(Action action) {
-			return this.delegate.insert(action);
-		}
-
-		@Override
-		public Mono<Action> find(String user, String id) {
-			return this.delegate.find(user, id);
-		}
-
-		@Override
-		public Mono<Action> findLive(String user, String agent, String digest) {
-			return this.delegate.findLive(user, agent, digest);
+		ReadCountingActionStore() {
+			super(new InMemoryActionStore());
 		}
 
 		@Override
 		public Flux<Action> findByUser(String user, Set<ActionStatus> statuses) {
 			this.reads.incrementAndGet();
-			return this.delegate.findByUser(user, statuses);
+			return delegate().findByUser(user, statuses);
 		}
 
 		@Override
 		public Flux<Action> findByBatch(String user, String batchId) {
 			this.reads.incrementAndGet();
-			return this.delegate.findByBatch(user, batchId);
-		}
-
-		@Override
-		public Flux<String> findUsers(Set<ActionStatus> statuses) {
-			return this.delegate.findUsers(statuses);
-		}
-
-		@Override
-		public Mono<Long> changes(String user) {
-			return this.delegate.changes(user);
-		}
-
-		@Override
-		public Mono<Long> countLive(String user, String agent) {
-			return this.delegate.countLive(user, agent);
-		}
-
-		@Override
-		public Mono<Action> transition(String user, String id, ActionStatus expected, long expectedVersion,
-				UnaryOperator<Action> change) {
-			return this.delegate.transition(user, id, expected, expectedVersion, change);
+			return delegate().findByBatch(user, batchId);
 		}
 
 	}

@@ -19,6 +19,7 @@ import dev.countersign.ciba.CibaOutcome;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
+import dev.countersign.policy.action.ForwardingActionStore;
 import dev.countersign.policy.action.InMemoryActionStore;
 import dev.countersign.policy.approval.ApprovalConfig;
 import dev.countersign.policy.approval.Batch;
@@ -346,14 +347,12 @@ class BatchExecutorTests {
 	}
 
 	/** An action store a tamperer writes to directly, around the compare-and-set. */
-	static final class TamperingStore implements ActionStore {
-
-		private final ActionStore delegate;
+	static final class TamperingStore extends ForwardingActionStore {
 
 		private final java.util.Map<String, UnaryOperator<Action>> changes = new java.util.concurrent.ConcurrentHashMap<>();
 
 		TamperingStore(ActionStore delegate) {
-			this.delegate = delegate;
+			super(delegate);
 		}
 
 		void change(String id, UnaryOperator<Action> change) {
@@ -365,49 +364,23 @@ class BatchExecutorTests {
 		}
 
 		@Override
-		public Mono<Action> insert(Action action) {
-			return this.delegate.insert(action);
-		}
-
-		@Override
 		public Mono<Action> find(String user, String id) {
-			return this.delegate.find(user, id).map(this::tampered);
+			return delegate().find(user, id).map(this::tampered);
 		}
 
 		@Override
 		public Mono<Action> findLive(String user, String agent, String digest) {
-			return this.delegate.findLive(user, agent, digest).map(this::tampered);
+			return delegate().findLive(user, agent, digest).map(this::tampered);
 		}
 
 		@Override
 		public Flux<Action> findByUser(String user, Set<ActionStatus> statuses) {
-			return this.delegate.findByUser(user, statuses).map(this::tampered);
+			return delegate().findByUser(user, statuses).map(this::tampered);
 		}
 
 		@Override
 		public Flux<Action> findByBatch(String user, String batchId) {
-			return this.delegate.findByBatch(user, batchId).map(this::tampered);
-		}
-
-		@Override
-		public Flux<String> findUsers(Set<ActionStatus> statuses) {
-			return this.delegate.findUsers(statuses);
-		}
-
-		@Override
-		public Mono<Long> changes(String user) {
-			return this.delegate.changes(user);
-		}
-
-		@Override
-		public Mono<Long> countLive(String user, String agent) {
-			return this.delegate.countLive(user, agent);
-		}
-
-		@Override
-		public Mono<Action> transition(String user, String id, ActionStatus expected, long expectedVersion,
-				UnaryOperator<Action> change) {
-			return this.delegate.transition(user, id, expected, expectedVersion, change);
+			return delegate().findByBatch(user, batchId).map(this::tampered);
 		}
 
 	}

@@ -18,6 +18,7 @@ import dev.countersign.policy.MutableClock;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
+import dev.countersign.policy.action.ForwardingActionStore;
 import dev.countersign.policy.action.IdGenerator;
 import dev.countersign.policy.action.InMemoryActionStore;
 import dev.countersign.policy.action.TestActions;
@@ -341,66 +342,23 @@ class BatcherTests {
 	 * A store in which one action is cancelled right after the batcher read the pending
 	 * actions: a user cancelling while the batch closes.
 	 */
-	private static final class CancellingActionStore implements ActionStore {
-
-		private final ActionStore delegate;
+	private static final class CancellingActionStore extends ForwardingActionStore {
 
 		private final Action victim;
 
 		CancellingActionStore(ActionStore delegate, Action victim) {
-			this.delegate = delegate;
+			super(delegate);
 			this.victim = victim;
 		}
 
 		@Override
 		public Flux<Action> findByUser(String user, Set<ActionStatus> statuses) {
-			return this.delegate.findByUser(user, statuses)
+			return delegate().findByUser(user, statuses)
 				.collectList()
-				.flatMapMany((snapshot) -> this.delegate
+				.flatMapMany((snapshot) -> delegate()
 					.transition(this.victim.user(), this.victim.id(), ActionStatus.PENDING, this.victim.version(),
 							(current) -> current.moveTo(ActionStatus.CANCELLED, T0))
 					.thenMany(Flux.fromIterable(snapshot)));
-		}
-
-		@Override
-		public Mono<Action> insert(Action action) {
-			return this.delegate.insert(action);
-		}
-
-		@Override
-		public Mono<Action> find(String user, String id) {
-			return this.delegate.find(user, id);
-		}
-
-		@Override
-		public Mono<Action> findLive(String user, String agent, String digest) {
-			return this.delegate.findLive(user, agent, digest);
-		}
-
-		@Override
-		public Flux<Action> findByBatch(String user, String batchId) {
-			return this.delegate.findByBatch(user, batchId);
-		}
-
-		@Override
-		public Flux<String> findUsers(Set<ActionStatus> statuses) {
-			return this.delegate.findUsers(statuses);
-		}
-
-		@Override
-		public Mono<Long> changes(String user) {
-			return this.delegate.changes(user);
-		}
-
-		@Override
-		public Mono<Long> countLive(String user, String agent) {
-			return this.delegate.countLive(user, agent);
-		}
-
-		@Override
-		public Mono<Action> transition(String user, String id, ActionStatus expected, long expectedVersion,
-				UnaryOperator<Action> change) {
-			return this.delegate.transition(user, id, expected, expectedVersion, change);
 		}
 
 	}
