@@ -41,8 +41,10 @@ import dev.countersign.redis.internal.CachedReads;
  * reaches this cache one push message later — the time a read racing the write would have
  * taken anyway.</li>
  * <li><b>Fails closed to Redis.</b> While the connection is down, and until tracking is
- * on again after a reconnect, the cache is emptied and every read goes to Redis; a server
- * without RESP3 (before Redis 6) gets no cache at all, with one warning.</li>
+ * on again after a reconnect, the cache is emptied and every read goes to Redis; if Redis
+ * refuses {@code CLIENT TRACKING}, nothing is ever kept (one warning). A server without
+ * RESP3 (before Redis 6) cannot be opened at all: {@link #open} fails, and the caller
+ * reads without a cache.</li>
  * <li><b>Bounded.</b> At most {@code capacity} keys, the least recently read dropped
  * first.</li>
  * </ul>
@@ -104,6 +106,7 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 	 * @param resources the client resources to share (not closed by the cache)
 	 * @param capacity how many keys to hold, at least 1
 	 * @return the cache
+	 * @throws io.lettuce.core.RedisException when no RESP3 connection can be opened
 	 */
 	public static RedisReadCache open(RedisURI uri, ClientResources resources, int capacity) {
 		Objects.requireNonNull(uri, "uri must not be null");

@@ -109,7 +109,15 @@ public class StoreConfiguration {
 			return new ReadCacheHolder(null);
 		}
 		RedisURI uri = RedisURI.create(environment.getProperty(URL_PROPERTY, "").trim());
-		return new ReadCacheHolder(RedisReadCache.open(uri, client.getResources(), size));
+		try {
+			return new ReadCacheHolder(RedisReadCache.open(uri, client.getResources(), size));
+		}
+		catch (RuntimeException ex) {
+			// e.g. a Redis before 6 (no RESP3): correct without the cache, only slower.
+			// A Redis that is down fails the start on the main connection anyway.
+			logger.warn("No read cache: {}; policy settings are read from Redis on every call", ex.toString());
+			return new ReadCacheHolder(null);
+		}
 	}
 
 	@Bean
