@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} on a free port and one Lettuce connection to it, for one
- * test class:
+ * test class and its nested classes:
  *
  * <pre>{@code
  * &#64;RegisterExtension
@@ -23,8 +23,14 @@ final class RedisConnection implements BeforeAllCallback, AfterAllCallback {
 
 	private StatefulRedisConnection<String, String> connection;
 
+	/** Nested test classes call back again: only the outermost starts and stops. */
+	private int depth;
+
 	@Override
 	public void beforeAll(ExtensionContext context) {
+		if (this.depth++ > 0) {
+			return;
+		}
 		this.server = RedisServer.start();
 		this.client = RedisClient.create(this.server.uri());
 		this.connection = this.client.connect();
@@ -32,6 +38,9 @@ final class RedisConnection implements BeforeAllCallback, AfterAllCallback {
 
 	@Override
 	public void afterAll(ExtensionContext context) {
+		if (--this.depth > 0) {
+			return;
+		}
 		this.connection.close();
 		this.client.shutdown();
 		this.server.close();
