@@ -68,7 +68,10 @@ import dev.countersign.server.audit.ApprovalAudit;
  * </ol>
  * Ticks never overlap: a tick asked for while one runs does nothing. Intervals and start
  * times live in this instance's memory; a batch found {@code REQUESTED} without them (a
- * restart, another replica) is polled at the default interval.
+ * restart, another replica) is polled at the default interval. A user whose live actions
+ * all wait on the phone rests between passes (only the open request is polled, on time)
+ * until an {@code approveBy} or {@link #MAX_QUIET} comes, unless the user's actions
+ * change ({@link ActionStore#changes}).
  *
  * <p>
  * <b>Several replicas</b> (DESIGN §8). Every step and the recovery below run for a user
