@@ -1,6 +1,7 @@
 package dev.countersign.redis;
 
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -103,11 +104,13 @@ public final class RedisTrustStore implements TrustStore {
 		if (this.cache == null) {
 			return Mono.defer(() -> this.commands.hget(key, agent)).map(this.codec::readTrust);
 		}
-		// cached as the whole hash: Redis tracks keys, not fields
+		// cached as the whole hash, decoded: Redis tracks keys, not fields
 		return this.cache
-			.read(key, (commands) -> commands.hgetall(key).collectMap(KeyValue::getKey, KeyValue::getValue))
-			.flatMap((records) -> Mono.justOrEmpty(records.map((all) -> all.get(agent))))
-			.map(this.codec::readTrust);
+			.read(key,
+					(commands) -> commands.hgetall(key)
+						.collectMap(KeyValue::getKey, (field) -> this.codec.readTrust(field.getValue()))
+						.map(Map::copyOf))
+			.flatMap((records) -> Mono.justOrEmpty(records.map((all) -> all.get(agent))));
 	}
 
 	@Override
