@@ -2,12 +2,14 @@ package dev.countersign.redis;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -46,7 +48,9 @@ import dev.countersign.redis.internal.CachedReads;
  * RESP3 (before Redis 6) cannot be opened at all: {@link #open} fails, and the caller
  * reads without a cache.</li>
  * <li><b>Bounded.</b> At most {@code capacity} keys, the least recently read dropped
- * first.</li>
+ * first; and an entry is read again from Redis once it is {@link #MAX_AGE} old, so a
+ * connection that stalls without closing (no invalidation arrives, no disconnect is seen)
+ * cannot keep a revoked agent admitted for longer than that.</li>
  * </ul>
  *
  * <p>
@@ -59,6 +63,9 @@ import dev.countersign.redis.internal.CachedReads;
  */
 public final class RedisReadCache implements CachedReads, AutoCloseable {
 
+	/** The oldest an answer may be, whatever Redis said since. */
+	public static final Duration MAX_AGE = Duration.ofSeconds(10);
+
 	private static final Logger logger = LoggerFactory.getLogger(RedisReadCache.class);
 
 	private final RedisClient client;
@@ -69,10 +76,12 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 
 	private final int capacity;
 
+	private final LongSupplier ticker;
+
 	private final ConnectionEvents events = new ConnectionEvents();
 
 	/** Guarded by {@code this}. */
-	private final Map<String, Optional<?>> entries;
+	private final Map<String, Entry> entries;
 
 	/** Bumped by every invalidation; guarded by {@code this}. */
 	private long generation;
@@ -84,15 +93,17 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 
 	private long misses;
 
-	private RedisReadCache(RedisClient client, StatefulRedisConnection<String, String> connection, int capacity) {
+	private RedisReadCache(RedisClient client, StatefulRedisConnection<String, String> connection, int capacity,
+			LongSupplier ticker) {
 		this.client = client;
+		this.ticker = ticker;
 		this.connection = connection;
 		this.commands = connection.reactive();
 		this.capacity = capacity;
 		this.entries = new LinkedHashMap<>(16, 0.75f, true) {
 
 			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, Optional<?>> eldest) {
+			protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
 				return size() > RedisReadCache.this.capacity;
 			}
 
@@ -109,6 +120,13 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 	 * @throws io.lettuce.core.RedisException when no RESP3 connection can be opened
 	 */
 	public static RedisReadCache open(RedisURI uri, ClientResources resources, int capacity) {
+		return open(uri, resources, capacity, System::nanoTime);
+	}
+
+	/**
+	 * {@link #open(RedisURI, ClientResources, int)} with a nanosecond ticker for tests.
+	 */
+	static RedisReadCache open(RedisURI uri, ClientResources resources, int capacity, LongSupplier ticker) {
 		Objects.requireNonNull(uri, "uri must not be null");
 		Objects.requireNonNull(resources, "resources must not be null");
 		if (capacity < 1) {
@@ -124,7 +142,7 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 			client.shutdown();
 			throw ex;
 		}
-		RedisReadCache cache = new RedisReadCache(client, connection, capacity);
+		RedisReadCache cache = new RedisReadCache(client, connection, capacity, ticker);
 		connection.addListener(cache::onPush);
 		client.addListener(cache.events);
 		cache.startTracking().block();
@@ -138,13 +156,12 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 		return Mono.defer(() -> {
 			long seen;
 			synchronized (this) {
-				if (this.tracking) {
+				Entry hit = this.tracking ? this.entries.get(key) : null;
+				if (hit != null && this.ticker.getAsLong() - hit.storedAt() < MAX_AGE.toNanos()) {
+					this.hits++;
 					@SuppressWarnings("unchecked")
-					Optional<T> hit = (Optional<T>) this.entries.get(key);
-					if (hit != null) {
-						this.hits++;
-						return Mono.just(hit);
-					}
+					Optional<T> value = (Optional<T>) hit.value();
+					return Mono.just(value);
 				}
 				this.misses++;
 				seen = this.tracking ? this.generation : -1;
@@ -174,7 +191,7 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 		// an invalidation (of any key) or a reconnect since the read was sent: the answer
 		// may be older than what Redis holds now
 		if (this.tracking && seen == this.generation) {
-			this.entries.put(key, value);
+			this.entries.put(key, new Entry(value, this.ticker.getAsLong()));
 		}
 	}
 
@@ -227,6 +244,10 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 	@Override
 	public String toString() {
 		return "RedisReadCache[capacity=" + this.capacity + "]";
+	}
+
+	/** One answer and when it was stored (by the ticker, in nanoseconds). */
+	private record Entry(Optional<?> value, long storedAt) {
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.KillArgs;
@@ -143,6 +144,21 @@ class RedisReadCacheTests {
 		redis.connection().sync().set("k", "two");
 		cache.invalidate("k");
 		assertThat(get(cache, "k")).contains("two");
+	}
+
+	@Test
+	void readWhenEntryIsMaxAgeOldThenReadFromRedisAgain() {
+		AtomicLong now = new AtomicLong();
+		RedisReadCache cache = RedisReadCache.open(redis.server().uri(), resources, 100, now::get);
+		this.opened.add(cache);
+		redis.connection().sync().set("k", "one");
+		get(cache, "k");
+		now.addAndGet(RedisReadCache.MAX_AGE.toNanos() - 1);
+		get(cache, "k");
+		assertThat(cache.stats().hits()).isEqualTo(1);
+		now.addAndGet(1);
+		get(cache, "k");
+		assertThat(cache.stats().misses()).isEqualTo(2);
 	}
 
 	@Test

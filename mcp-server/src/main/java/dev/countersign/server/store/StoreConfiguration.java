@@ -115,7 +115,10 @@ public class StoreConfiguration {
 		catch (RuntimeException ex) {
 			// e.g. a Redis before 6 (no RESP3): correct without the cache, only slower.
 			// A Redis that is down fails the start on the main connection anyway.
-			logger.warn("No read cache: {}; policy settings are read from Redis on every call", ex.toString());
+			// the class only: a message may carry the URL, and the URL may carry a
+			// password
+			logger.warn("No read cache ({} opening a RESP3 connection with client tracking); policy settings are "
+					+ "read from Redis on every call", ex.getClass().getSimpleName());
 			return new ReadCacheHolder(null);
 		}
 	}
