@@ -39,7 +39,10 @@ SERVER_JAR=$(ls mcp-server/target/countersign-mcp-server-*-exec.jar)
 LAUNCHER=org.springframework.boot.loader.launch.PropertiesLauncher
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+cleanup() { # stop every JVM and wait, so a flight recording is written out whole
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
 trap cleanup EXIT
 
 wait_for() { # url
@@ -104,7 +107,7 @@ echo "# $(nproc) cores, $(java -version 2>&1 | head -1), heap $HEAP per server; 
 java -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.ReadBenchmark $LAUNCHER \
 	emulations="http://127.0.0.1:$EMU" countersign="http://127.0.0.1:$CS" countersign.pid=$COUNTERSIGN_PID \
 	bare="http://127.0.0.1:$BARE" bare.pid=$BARE_PID vault.secret="$SECRET" users=$USERS rates=$RATES \
-	seconds=$SECONDS_PER_PHASE
+	seconds=$SECONDS_PER_PHASE warmup=${WARMUP:-10}
 
 if [ "${STACK:-}" = 1 ]; then
 	REDIS_ARG=()

@@ -15,6 +15,7 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -66,6 +67,19 @@ public class SecurityConfiguration {
 	@Bean
 	RequestSizeLimitFilter requestSizeLimitFilter(HttpProperties properties) {
 		return new RequestSizeLimitFilter(properties);
+	}
+
+	/**
+	 * No Spring Security observations: with a registry present it would observe the
+	 * filter chain, each filter in it, and each authentication and authorization — a
+	 * dozen observations around every request, each restored on every Reactor operator.
+	 * The HTTP server observation and Countersign's one observation per tool call remain,
+	 * and the audit records every refusal that matters.
+	 * @return settings that observe nothing of Spring Security
+	 */
+	@Bean
+	static SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
 	}
 
 	@Bean

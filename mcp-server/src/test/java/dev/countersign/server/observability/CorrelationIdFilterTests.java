@@ -3,6 +3,8 @@ package dev.countersign.server.observability;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.context.ContextRegistry;
+import io.micrometer.context.ThreadLocalAccessor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,20 @@ class CorrelationIdFilterTests {
 		assertThat(seen.get()).isEqualTo("abc-123");
 		assertThat(exchange.getResponse().getHeaders().getFirst(CorrelationIdFilter.HEADER)).isEqualTo("abc-123");
 		assertThat(MDC.get(CorrelationIdFilter.KEY)).isNull();
+	}
+
+	@Test
+	void requestIdIsTheOnlyValueRestoredOnEachOperator() {
+		ContextRegistry registry = new ContextRegistry();
+		ThreadLocal<String> other = new ThreadLocal<>();
+		registry.registerThreadLocalAccessor("security", other::get, other::set, other::remove);
+		CorrelationIdFilter.propagateOnlyTheRequestId(registry);
+		assertThat(registry.getThreadLocalAccessors()).extracting(ThreadLocalAccessor::key)
+			.containsExactly(CorrelationIdFilter.KEY);
+		// and so in the application's registry, which Reactor propagates from
+		new CorrelationIdFilter();
+		assertThat(ContextRegistry.getInstance().getThreadLocalAccessors()).extracting(ThreadLocalAccessor::key)
+			.containsExactly(CorrelationIdFilter.KEY);
 	}
 
 	@Test

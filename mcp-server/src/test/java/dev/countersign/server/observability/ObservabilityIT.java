@@ -1,5 +1,6 @@
 package dev.countersign.server.observability;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -69,7 +70,12 @@ class ObservabilityIT {
 	void setUp() {
 		tenant.stubFor(get("/.well-known/jwks.json")
 			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(tokens.jwks())));
-		this.http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		// These tests assert answers, not latency: a first call on a busy CI machine,
+		// right after the context starts, has been seen to take over the default 5 s.
+		this.http = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
 	}
 
 	@AfterAll
