@@ -115,6 +115,6 @@ if [ "${STACK:-}" = 1 ]; then
 	java -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.StackBenchmark $LAUNCHER \
 		emulations="http://127.0.0.1:$EMU" countersign="http://127.0.0.1:$CS" countersign.pid=$COUNTERSIGN_PID \
 		bare="http://127.0.0.1:$BARE" bare.pid=$BARE_PID "${REDIS_ARG[@]}" write.rate=$WRITE_RATE \
-		write.users=$WRITE_USERS seconds=$SECONDS_PER_PHASE scheduler.users=$SCHEDULER_USERS \
+		write.users=$WRITE_USERS seconds=$SECONDS_PER_PHASE warmup=${WARMUP:-10} scheduler.users=$SCHEDULER_USERS \
 		scheduler.per-user=$SCHEDULER_PER_USER
 fi

@@ -147,9 +147,15 @@ public final class ApprovalLoop {
 	private static final Set<ActionStatus> WORK = Collections.unmodifiableSet(
 			EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
 
-	/** What recovery looks at. */
+	/**
+	 * The actions recovery reads directly; a {@code BATCHED} one is reached through its
+	 * batch, only when that batch was approved ({@link #stranded}).
+	 */
 	private static final Set<ActionStatus> RECOVERABLE = Collections
-		.unmodifiableSet(EnumSet.of(ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
+		.unmodifiableSet(EnumSet.of(ActionStatus.APPROVED, ActionStatus.EXECUTING));
+
+	private static final Set<BatchStatus> APPROVED_BATCHES = Collections
+		.unmodifiableSet(EnumSet.of(BatchStatus.APPROVED));
 
 	private final ActionStore actions;
 
@@ -553,19 +559,24 @@ public final class ApprovalLoop {
 	 * Actions of this replica's running executions are never touched.
 	 */
 	private Mono<Void> recover(String user, Instant now, Instant heldSince) {
-		Map<String, Mono<Batch>> batchesById = new ConcurrentHashMap<>();
-		return this.actions.findByUser(user, RECOVERABLE)
+		Mono<Void> claimed = this.actions.findByUser(user, RECOVERABLE)
 			.filter((action) -> action.batchId() == null || !this.running.containsKey(action.batchId()))
 			.filter((action) -> !this.replica.writes().running(action.id()))
-			.concatMap((action) -> switch (action.status()) {
-				case EXECUTING -> now.isBefore(action.updatedAt().plus(this.replica.orphanAfter())) ? Mono.empty()
-						: recovered(action, ActionStatus.UNKNOWN, ORPHANED, now);
-				case APPROVED -> now.isBefore(action.updatedAt().plus(this.config.executionWindow())) ? Mono.empty()
-						: recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now);
-				default -> batchOf(action, batchesById).filter((batch) -> stranded(batch, now, heldSince))
-					.flatMap((batch) -> recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now));
-			})
+			.concatMap((action) -> (action.status() == ActionStatus.EXECUTING)
+					? (now.isBefore(action.updatedAt().plus(this.replica.orphanAfter())) ? Mono.empty()
+							: recovered(action, ActionStatus.UNKNOWN, ORPHANED, now))
+					: (now.isBefore(action.updatedAt().plus(this.config.executionWindow())) ? Mono.empty()
+							: recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now)))
 			.then();
+		// BATCHED actions through their batch: an approved batch is rare, while a user's
+		// BATCHED actions may be thousands waiting on the phone, read at every pass
+		Mono<Void> stranded = this.batches.findByUser(user, APPROVED_BATCHES)
+			.filter((batch) -> !this.running.containsKey(batch.id()) && stranded(batch, now, heldSince))
+			.concatMap((batch) -> this.actions.findByBatch(user, batch.id()))
+			.filter((action) -> action.status() == ActionStatus.BATCHED && !this.replica.writes().running(action.id()))
+			.concatMap((action) -> recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now))
+			.then();
+		return claimed.then(stranded);
 	}
 
 	/**
@@ -585,14 +596,6 @@ public final class ApprovalLoop {
 		Duration window = this.config.executionWindow();
 		return !now.isBefore(requestedAt.plus(this.requestedExpiry).plus(window))
 				|| !now.isBefore(heldSince.plus(window).plus(this.replica.leaseTtl()));
-	}
-
-	private Mono<Batch> batchOf(Action action, Map<String, Mono<Batch>> batchesById) {
-		String batchId = action.batchId();
-		if (batchId == null) {
-			return Mono.empty();
-		}
-		return batchesById.computeIfAbsent(batchId, (id) -> this.batches.find(action.user(), id).cache());
 	}
 
 	private Mono<Action> recovered(Action action, ActionStatus status, String reason, Instant now) {

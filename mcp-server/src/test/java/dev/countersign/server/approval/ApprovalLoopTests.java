@@ -275,6 +275,31 @@ class ApprovalLoopTests {
 		assertThat(store.reads.get()).isPositive();
 	}
 
+	@Test
+	void tickWhenManyWritesWaitOnThePhoneThenAWholePassReadsThemAtMostTwice() {
+		ReadCountingActionStore store = new ReadCountingActionStore();
+		Engine waitingEngine = new Engine(store, ApprovalConfig.defaults());
+		Fakes.ScriptedChannel phone = new Fakes.ScriptedChannel();
+		ApprovalLoop waitingLoop = waitingEngine.loop(phone);
+		PollResult pending = new PollResult.Pending(Duration.ofSeconds(5));
+		phone.starting(Fakes.ScriptedChannel.started("req-1")).polling(pending, pending, pending, pending);
+		int waiting = 30;
+		for (int i = 0; i < waiting; i++) {
+			waitingEngine.insert(Engine.deal());
+		}
+		waitingEngine.clock.advance(Duration.ofSeconds(30));
+		StepVerifier.create(waitingLoop.tick()).verifyComplete();
+		StepVerifier.create(waitingLoop.tick()).verifyComplete();
+		assertThat(phone.starts).hasSize(1);
+
+		// a whole pass, all of them BATCHED: expiry and the rest check read them;
+		// recovery reaches a BATCHED action only through an approved batch
+		waitingEngine.clock.advance(ApprovalLoop.MAX_QUIET);
+		store.actionsRead.set(0);
+		StepVerifier.create(waitingLoop.tick()).verifyComplete();
+		assertThat(store.actionsRead.get()).as("actions read by one whole pass").isLessThanOrEqualTo(2 * waiting);
+	}
+
 	private void requestFor(Action... actions) {
 		this.engine.insert(actions);
 		this.engine.clock.advance(Duration.ofSeconds(30));
@@ -300,6 +325,8 @@ class ApprovalLoopTests {
 
 		final AtomicInteger reads = new AtomicInteger();
 
+		final AtomicInteger actionsRead = new AtomicInteger();
+
 		ReadCountingActionStore() {
 			super(new InMemoryActionStore());
 		}
@@ -307,13 +334,13 @@ class ApprovalLoopTests {
 		@Override
 		public Flux<Action> findByUser(String user, Set<ActionStatus> statuses) {
 			this.reads.incrementAndGet();
-			return delegate().findByUser(user, statuses);
+			return delegate().findByUser(user, statuses).doOnNext((action) -> this.actionsRead.incrementAndGet());
 		}
 
 		@Override
 		public Flux<Action> findByBatch(String user, String batchId) {
 			this.reads.incrementAndGet();
-			return delegate().findByBatch(user, batchId);
+			return delegate().findByBatch(user, batchId).doOnNext((action) -> this.actionsRead.incrementAndGet());
 		}
 
 	}
