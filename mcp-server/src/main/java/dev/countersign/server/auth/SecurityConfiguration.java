@@ -73,8 +73,8 @@ public class SecurityConfiguration {
 	 * No Spring Security observations: with a registry present it would observe the
 	 * filter chain, each filter in it, and each authentication and authorization — a
 	 * dozen observations around every request, each restored on every Reactor operator.
-	 * The HTTP server observation and Countersign's one observation per tool call remain,
-	 * and the audit records every refusal that matters.
+	 * The HTTP server observation (which carries the status of every refused request) and
+	 * Countersign's one observation per tool call remain.
 	 * @return settings that observe nothing of Spring Security
 	 */
 	@Bean
