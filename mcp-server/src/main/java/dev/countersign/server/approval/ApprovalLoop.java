@@ -147,6 +147,10 @@ public final class ApprovalLoop {
 	private static final Set<ActionStatus> WORK = Collections.unmodifiableSet(
 			EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
 
+	/** The work that keeps a user from resting: all of it but what waits on the phone. */
+	private static final Set<ActionStatus> BUSY = Collections
+		.unmodifiableSet(EnumSet.of(ActionStatus.PENDING, ActionStatus.APPROVED, ActionStatus.EXECUTING));
+
 	/**
 	 * The actions recovery reads directly; a {@code BATCHED} one is reached through its
 	 * batch, only when that batch was approved ({@link #stranded}).
@@ -495,16 +499,16 @@ public final class ApprovalLoop {
 		if (polled == null) {
 			return Mono.empty();
 		}
-		return this.actions.findByUser(user, WORK).collectList().doOnNext((work) -> {
-			Instant until = now.plus(MAX_QUIET);
-			for (Action action : work) {
-				if (action.status() != ActionStatus.BATCHED) {
-					return;
-				}
-				until = earliest(until, action.approveBy());
-			}
-			this.quiet.put(user, new Quiet(changes, until, polled));
-		}).then();
+		// the few actions that keep a user busy first: the many waiting on the phone are
+		// read only when there is none
+		return this.actions.findByUser(user, BUSY)
+			.hasElements()
+			.filter((busy) -> !busy)
+			.flatMap((idle) -> this.actions.findByUser(user, EnumSet.of(ActionStatus.BATCHED))
+				.map(Action::approveBy)
+				.reduce(now.plus(MAX_QUIET), ApprovalLoop::earliest))
+			.doOnNext((until) -> this.quiet.put(user, new Quiet(changes, until, polled)))
+			.then();
 	}
 
 	private static Instant earliest(Instant first, Instant second) {

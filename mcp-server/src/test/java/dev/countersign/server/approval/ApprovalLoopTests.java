@@ -276,7 +276,7 @@ class ApprovalLoopTests {
 	}
 
 	@Test
-	void tickWhenManyWritesWaitOnThePhoneThenAWholePassReadsThemAtMostTwice() {
+	void tickWhenManyWritesWaitOnThePhoneThenAPassReadsThemAtMostTwiceAndOnceWhileAWriteIsPending() {
 		ReadCountingActionStore store = new ReadCountingActionStore();
 		Engine waitingEngine = new Engine(store, ApprovalConfig.defaults());
 		Fakes.ScriptedChannel phone = new Fakes.ScriptedChannel();
@@ -298,6 +298,14 @@ class ApprovalLoopTests {
 		store.actionsRead.set(0);
 		StepVerifier.create(waitingLoop.tick()).verifyComplete();
 		assertThat(store.actionsRead.get()).as("actions read by one whole pass").isLessThanOrEqualTo(2 * waiting);
+
+		// one more write, not yet due for a batch: the user cannot rest, and the waiting
+		// ones are read once (expiry) rather than again to decide that
+		waitingEngine.insert(Engine.deal());
+		store.actionsRead.set(0);
+		StepVerifier.create(waitingLoop.tick()).verifyComplete();
+		assertThat(store.actionsRead.get()).as("actions read by a pass with a write not yet batched")
+			.isLessThanOrEqualTo(waiting + 5);
 	}
 
 	private void requestFor(Action... actions) {
