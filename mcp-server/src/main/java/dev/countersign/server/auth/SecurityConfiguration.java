@@ -1,16 +1,20 @@
 package dev.countersign.server.auth;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
@@ -23,6 +27,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -43,6 +48,9 @@ import dev.countersign.server.web.RequestSizeLimitFilter;
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 public class SecurityConfiguration {
+
+	/** The longest a fetch of the tenant's signing keys may take. */
+	static final Duration JWKS_TIMEOUT = Duration.ofSeconds(5);
 
 	/** The console sign-in's start: public, GET only. */
 	static final String CONSOLE_LOGIN_PATH = "/console/login";
@@ -101,9 +109,25 @@ public class SecurityConfiguration {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
 			.withJwkSetUri(properties.effectiveJwksUri().toString())
 			.jwsAlgorithms((algorithms) -> algorithms.addAll(allowed))
+			.webClient(jwksClient())
 			.build();
 		decoder.setJwtValidator(TokenValidators.inbound(properties));
 		return new CachingJwtDecoder(decoder, clock, properties.effectiveClockSkew());
+	}
+
+	/**
+	 * The client that fetches the tenant's signing keys: a new connection for each fetch
+	 * (keys are fetched once, and again only for an unknown key id, so a pooled
+	 * connection would mostly sit idle until the tenant or a proxy drops it), and an
+	 * answer within {@link #JWKS_TIMEOUT}: without one, a tenant that accepts the
+	 * connection and never answers would hold every call with a new token open forever;
+	 * with it, the call is refused and the next one fetches again.
+	 */
+	private static WebClient jwksClient() {
+		HttpClient http = HttpClient.newConnection()
+			.responseTimeout(JWKS_TIMEOUT)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) JWKS_TIMEOUT.toMillis());
+		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
 	}
 
 	@Bean

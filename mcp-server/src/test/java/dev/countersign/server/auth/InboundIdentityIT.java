@@ -1,5 +1,6 @@
 package dev.countersign.server.auth;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 
@@ -364,6 +365,31 @@ class InboundIdentityIT {
 			.isEqualTo(-32602)
 			.jsonPath("$.error.message")
 			.value((String message) -> assertThat(message).contains("arguments"));
+	}
+
+	@Test
+	void tenantThatNeverAnswersForItsKeysThenCallRefusedWithinTheKeyFetchTimeout() {
+		// an unknown key id makes the decoder fetch the keys again; the tenant holds the
+		// answer far longer than Countersign waits
+		tenant.stubFor(get("/.well-known/jwks.json").willReturn(aResponse().withFixedDelay(60_000)
+			.withHeader("Content-Type", "application/json")
+			.withBody(tokens.jwks())));
+		WebTestClient patient = this.http.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+		long started = System.nanoTime();
+		int status = patient.post()
+			.uri("/mcp")
+			.header("Authorization",
+					"Bearer " + tokens.signWithUnknownKey(tokens.claims("auth0|ada", "agent-1").build()))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json, text/event-stream")
+			.bodyValue("{}")
+			.exchange()
+			.returnResult(byte[].class)
+			.getStatus()
+			.value();
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		assertThat(status).isIn(401, 500, 503);
+		assertThat(took).isLessThan(SecurityConfiguration.JWKS_TIMEOUT.plusSeconds(5));
 	}
 
 	private WebTestClient.ResponseSpec initialize(String token) {
