@@ -155,9 +155,11 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 		Objects.requireNonNull(load, "load must not be null");
 		return Mono.defer(() -> {
 			long seen;
+			long sentAt;
 			synchronized (this) {
+				sentAt = this.ticker.getAsLong();
 				Entry hit = this.tracking ? this.entries.get(key) : null;
-				if (hit != null && this.ticker.getAsLong() - hit.storedAt() < MAX_AGE.toNanos()) {
+				if (hit != null && sentAt - hit.readAt() < MAX_AGE.toNanos()) {
 					this.hits++;
 					@SuppressWarnings("unchecked")
 					Optional<T> value = (Optional<T>) hit.value();
@@ -169,7 +171,7 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 			return load.apply(this.commands)
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty())
-				.doOnNext((value) -> remember(key, value, seen));
+				.doOnNext((value) -> remember(key, value, seen, sentAt));
 		});
 	}
 
@@ -187,11 +189,12 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 		return new Stats(this.hits, this.misses, this.entries.size());
 	}
 
-	private synchronized void remember(String key, Optional<?> value, long seen) {
+	private synchronized void remember(String key, Optional<?> value, long seen, long sentAt) {
 		// an invalidation (of any key) or a reconnect since the read was sent: the answer
 		// may be older than what Redis holds now
 		if (this.tracking && seen == this.generation) {
-			this.entries.put(key, new Entry(value, this.ticker.getAsLong()));
+			// aged from when the read was sent: Redis answered no earlier than that
+			this.entries.put(key, new Entry(value, sentAt));
 		}
 	}
 
@@ -246,8 +249,8 @@ public final class RedisReadCache implements CachedReads, AutoCloseable {
 		return "RedisReadCache[capacity=" + this.capacity + "]";
 	}
 
-	/** One answer and when it was stored (by the ticker, in nanoseconds). */
-	private record Entry(Optional<?> value, long storedAt) {
+	/** One answer and when its read was sent (by the ticker, in nanoseconds). */
+	private record Entry(Optional<?> value, long readAt) {
 	}
 
 	/**

@@ -152,6 +152,11 @@ public final class ApprovalLoop {
 		.unmodifiableSet(EnumSet.of(ActionStatus.PENDING, ActionStatus.APPROVED, ActionStatus.EXECUTING));
 
 	/**
+	 * What waits on the phone: read for its {@code approveBy} only when nothing is busy.
+	 */
+	private static final Set<ActionStatus> ON_THE_PHONE = Collections.unmodifiableSet(EnumSet.of(ActionStatus.BATCHED));
+
+	/**
 	 * The actions recovery reads directly; a {@code BATCHED} one is reached through its
 	 * batch, only when that batch was approved ({@link #stranded}).
 	 */
@@ -504,7 +509,7 @@ public final class ApprovalLoop {
 		return this.actions.findByUser(user, BUSY)
 			.hasElements()
 			.filter((busy) -> !busy)
-			.flatMap((idle) -> this.actions.findByUser(user, EnumSet.of(ActionStatus.BATCHED))
+			.flatMap((idle) -> this.actions.findByUser(user, ON_THE_PHONE)
 				.map(Action::approveBy)
 				.reduce(now.plus(MAX_QUIET), ApprovalLoop::earliest))
 			.doOnNext((until) -> this.quiet.put(user, new Quiet(changes, until, polled)))
@@ -566,11 +571,12 @@ public final class ApprovalLoop {
 		Mono<Void> claimed = this.actions.findByUser(user, RECOVERABLE)
 			.filter((action) -> action.batchId() == null || !this.running.containsKey(action.batchId()))
 			.filter((action) -> !this.replica.writes().running(action.id()))
-			.concatMap((action) -> (action.status() == ActionStatus.EXECUTING)
-					? (now.isBefore(action.updatedAt().plus(this.replica.orphanAfter())) ? Mono.empty()
-							: recovered(action, ActionStatus.UNKNOWN, ORPHANED, now))
-					: (now.isBefore(action.updatedAt().plus(this.config.executionWindow())) ? Mono.empty()
-							: recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now)))
+			.concatMap((action) -> switch (action.status()) {
+				case EXECUTING -> now.isBefore(action.updatedAt().plus(this.replica.orphanAfter())) ? Mono.empty()
+						: recovered(action, ActionStatus.UNKNOWN, ORPHANED, now);
+				default -> now.isBefore(action.updatedAt().plus(this.config.executionWindow())) ? Mono.empty()
+						: recovered(action, ActionStatus.EXPIRED, NEEDS_APPROVAL, now);
+			})
 			.then();
 		// BATCHED actions through their batch: an approved batch is rare, while a user's
 		// BATCHED actions may be thousands waiting on the phone, read at every pass
