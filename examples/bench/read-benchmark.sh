@@ -90,7 +90,7 @@ GITHUB_TOKEN=$(curl -sf "http://127.0.0.1:$EMU/auth0/oauth/token" \
 	--data-urlencode "requested_token_type=http://auth0.com/oauth/token-type/federated-connection-access-token" \
 	--data-urlencode "connection=github" --data-urlencode "client_id=countersign-vault" \
 	--data-urlencode "client_secret=$SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-java -Xms$HEAP -Xmx$HEAP ${SERVER_JVM_OPTS:-} -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.BareMcpServerApplication $LAUNCHER \
+java -Xms$HEAP -Xmx$HEAP ${SERVER_JVM_OPTS:-} ${BARE_JVM_OPTS:-} -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.BareMcpServerApplication $LAUNCHER \
 	--server.address=127.0.0.1 --server.port=$BARE --bench.github-url="http://127.0.0.1:$EMU/sandbox/github" \
 	--bench.github-token="$GITHUB_TOKEN" >"$LOGS/bare.log" 2>&1 &
 BARE_PID=$!

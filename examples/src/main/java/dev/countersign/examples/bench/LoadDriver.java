@@ -50,14 +50,19 @@ public final class LoadDriver {
 	 * @param p99Micros 99th percentile latency
 	 * @param achievedRate correct answers per second of the phase
 	 * @param cpuMillisPerCall the server process's CPU time over correct answers, or -1
+	 * @param jitMillisPerCall the part of it spent by the JIT compiler's threads, or -1
 	 */
 	public record Result(String target, int rate, int sent, int ok, long p50Micros, long p99Micros, double achievedRate,
-			double cpuMillisPerCall) {
+			double cpuMillisPerCall, double jitMillisPerCall) {
 
 		String row() {
-			return String.format(Locale.ROOT, "| %-24s | %4d | %6d | %6d | %8.2f | %8.2f | %7.1f | %6s |", this.target,
-					this.rate, this.sent, this.ok, this.p50Micros / 1000.0, this.p99Micros / 1000.0, this.achievedRate,
-					(this.cpuMillisPerCall < 0) ? "n/a" : String.format(Locale.ROOT, "%.3f", this.cpuMillisPerCall));
+			return String.format(Locale.ROOT, "| %-24s | %4d | %6d | %6d | %8.2f | %8.2f | %7.1f | %6s | %6s |",
+					this.target, this.rate, this.sent, this.ok, this.p50Micros / 1000.0, this.p99Micros / 1000.0,
+					this.achievedRate, millis(this.cpuMillisPerCall), millis(this.jitMillisPerCall));
+		}
+
+		private static String millis(double value) {
+			return (value < 0) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
 		}
 
 	}
@@ -80,6 +85,7 @@ public final class LoadDriver {
 		AtomicLong ok = new AtomicLong();
 		List<CompletableFuture<?>> inflight = new ArrayList<>(total);
 		long cpuBefore = cpuTicks(serverPid);
+		long jitBefore = jitTicks(serverPid);
 		long start = System.nanoTime();
 		long intervalNanos = 1_000_000_000L / rate;
 		Object lock = new Object();
@@ -107,14 +113,16 @@ public final class LoadDriver {
 		CompletableFuture.allOf(inflight.toArray(CompletableFuture[]::new)).join();
 		long elapsedNanos = System.nanoTime() - start;
 		long cpuAfter = cpuTicks(serverPid);
+		long jitAfter = jitTicks(serverPid);
 		long[] measured;
 		synchronized (lock) {
 			measured = Arrays.stream(latencies).filter((l) -> l >= 0).sorted().toArray();
 		}
-		double cpuPerCall = (serverPid <= 0 || ok.get() == 0) ? -1
-				: (cpuAfter - cpuBefore) * (1000.0 / CLOCK_TICKS_PER_SECOND) / ok.get();
+		boolean measuredCpu = serverPid > 0 && ok.get() > 0;
+		double cpuPerCall = measuredCpu ? (cpuAfter - cpuBefore) * (1000.0 / CLOCK_TICKS_PER_SECOND) / ok.get() : -1;
+		double jitPerCall = measuredCpu ? (jitAfter - jitBefore) * (1000.0 / CLOCK_TICKS_PER_SECOND) / ok.get() : -1;
 		return new Result(target, rate, total, (int) ok.get(), percentile(measured, 50), percentile(measured, 99),
-				ok.get() / (elapsedNanos / 1e9), cpuPerCall);
+				ok.get() / (elapsedNanos / 1e9), cpuPerCall, jitPerCall);
 	}
 
 	/**
@@ -139,8 +147,8 @@ public final class LoadDriver {
 	}
 
 	static String header() {
-		return "| target                   | rate |   sent |     ok | p50 (ms) | p99 (ms) | calls/s | CPU ms/call |\n"
-				+ "|--------------------------|-----:|-------:|-------:|---------:|---------:|--------:|-------:|";
+		return "| target                   | rate |   sent |     ok | p50 (ms) | p99 (ms) | calls/s | CPU ms/call | of it JIT |\n"
+				+ "|--------------------------|-----:|-------:|-------:|---------:|---------:|--------:|-------:|-------:|";
 	}
 
 	private static long percentile(long[] sorted, int p) {
@@ -160,13 +168,48 @@ public final class LoadDriver {
 			return 0;
 		}
 		try {
-			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot read the CPU time of process " + pid, ex);
 		}
+	}
+
+	/**
+	 * User plus system CPU ticks of a process's JIT compiler threads
+	 * ({@code C1 CompilerThre…} and {@code C2 CompilerThre…} in
+	 * {@code /proc/PID/task/TID/stat}), so a table can show how much of a phase's CPU was
+	 * compilation still going on rather than the calls themselves. A thread that ends
+	 * during the phase takes its ticks with it, so this is a lower bound.
+	 */
+	static long jitTicks(long pid) {
+		if (pid <= 0) {
+			return 0;
+		}
+		long ticks = 0;
+		try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+			for (Path task : (Iterable<Path>) tasks::iterator) {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					if (stat.contains("(C1 CompilerThre") || stat.contains("(C2 CompilerThre")) {
+						ticks += ticks(stat);
+					}
+				}
+				catch (IOException ex) {
+					// the thread ended between the listing and the read
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read the threads of process " + pid, ex);
+		}
+		return ticks;
+	}
+
+	private static long ticks(String stat) {
+		// fields 14 and 15, counted after the command name, which may contain spaces
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
 }

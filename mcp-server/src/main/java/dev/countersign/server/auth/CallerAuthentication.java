@@ -1,7 +1,11 @@
 package dev.countersign.server.auth;
 
-import org.springframework.security.core.authority.AuthorityUtils;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * The authentication Countersign puts in the security context: a validated
@@ -14,10 +18,17 @@ public final class CallerAuthentication extends AbstractAuthenticationToken {
 	private final Caller caller;
 
 	CallerAuthentication(Caller caller) {
-		super(AuthorityUtils
-			.createAuthorityList(caller.scopes().stream().map((scope) -> "SCOPE_" + scope).toArray(String[]::new)));
+		super(authorities(caller));
 		this.caller = caller;
 		setAuthenticated(true);
+	}
+
+	private static List<GrantedAuthority> authorities(Caller caller) {
+		List<GrantedAuthority> authorities = new ArrayList<>(caller.scopes().size());
+		for (String scope : caller.scopes()) {
+			authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope));
+		}
+		return authorities;
 	}
 
 	@Override

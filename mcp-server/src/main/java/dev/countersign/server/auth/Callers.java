@@ -65,9 +65,15 @@ public final class Callers {
 		Set<String> scopes = new HashSet<>();
 		String scope = jwt.getClaimAsString("scope");
 		if (scope != null) {
-			for (String s : scope.trim().split("\\s+")) {
-				if (!s.isEmpty()) {
-					scopes.add(s);
+			int start = -1;
+			for (int i = 0; i <= scope.length(); i++) {
+				boolean space = i == scope.length() || " \t\n\u000B\f\r".indexOf(scope.charAt(i)) >= 0;
+				if (space && start >= 0) {
+					scopes.add(scope.substring(start, i));
+					start = -1;
+				}
+				else if (!space && start < 0) {
+					start = i;
 				}
 			}
 		}

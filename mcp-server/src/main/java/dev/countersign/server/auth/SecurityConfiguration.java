@@ -27,6 +27,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -90,6 +91,16 @@ public class SecurityConfiguration {
 		return SecurityObservationSettings.noObservations();
 	}
 
+	/**
+	 * Spring Security's strict firewall, with its header rules checked without regular
+	 * expressions ({@link HeaderCharacters}).
+	 * @return the firewall
+	 */
+	@Bean
+	static ServerWebExchangeFirewall serverWebExchangeFirewall() {
+		return HeaderCharacters.firewall();
+	}
+
 	@Bean
 	Callers callers(AuthProperties properties, CibaProperties ciba) {
 		return new Callers(properties.effectiveConsoleClients(), ciba.requireClientId());
@@ -146,7 +157,11 @@ public class SecurityConfiguration {
 			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
 			.requestCache((cache) -> cache.disable())
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-			.authorizeExchange((exchanges) -> exchanges
+			// The paths are disjoint, so the order is only a cost: /mcp, which takes
+			// nearly every call, is tried first (each matcher tried formats a debug
+			// message, logged or not).
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/mcp", "/mcp/**")
+				.access(callerIs(CallerKind.AGENT, null))
 				.pathMatchers(ProtectedResourceMetadata.PATH, ProtectedResourceMetadata.MCP_PATH)
 				.permitAll()
 				// the console sign-in (write-subject=refresh-token): these two paths only
@@ -155,13 +170,11 @@ public class SecurityConfiguration {
 				// probes and the scrape: GET only, these paths only
 				.pathMatchers(HttpMethod.GET, ACTUATOR_PATHS)
 				.permitAll()
-				.pathMatchers("/mcp", "/mcp/**")
-				.access(callerIs(CallerKind.AGENT, null))
 				.pathMatchers("/api/v1/**")
 				.access(callerIs(CallerKind.CONSOLE, AuthProperties.MANAGE_SCOPE))
 				.anyExchange()
 				.denyAll())
-			.oauth2ResourceServer((resourceServer) -> resourceServer
+			.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenConverter(new BearerTokenConverter())
 				.jwt((jwt) -> jwt.jwtDecoder(decoder)
 					.jwtAuthenticationConverter((token) -> Mono.just(new CallerAuthentication(callers.of(token)))))
 				.authenticationEntryPoint(challenge)

@@ -3,6 +3,7 @@ package dev.countersign.server.observability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import io.micrometer.context.ContextRegistry;
@@ -78,7 +79,20 @@ public final class CorrelationIdFilter implements WebFilter, Ordered {
 	 * @return the incoming id when sane, else a new random one
 	 */
 	static String idFor(@Nullable String incoming) {
-		return (incoming != null && SANE.matcher(incoming).matches()) ? incoming : UUID.randomUUID().toString();
+		return (incoming != null && SANE.matcher(incoming).matches()) ? incoming : randomId();
+	}
+
+	/**
+	 * A random version 4 UUID. A request id is a label, not a secret, so it is drawn from
+	 * {@link ThreadLocalRandom} rather than the contended
+	 * {@link java.security.SecureRandom} behind {@link UUID#randomUUID()}.
+	 */
+	private static String randomId() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+		long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF
+																				// variant
+		return new UUID(high, low).toString();
 	}
 
 	@Override

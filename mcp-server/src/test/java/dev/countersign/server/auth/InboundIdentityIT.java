@@ -120,6 +120,37 @@ class InboundIdentityIT {
 	}
 
 	@Test
+	void mcpWhenMalformedBearerCredentialThenUnauthorizedAsInvalidToken() {
+		String token = tokens.agent("auth0|ada", "agent-1");
+		for (String authorization : new String[] { "Bearer  " + token, "Bearer " + token + " x", "bearer" + token }) {
+			this.http.post()
+				.uri("/mcp")
+				.header(HttpHeaders.AUTHORIZATION, authorization)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(INITIALIZE)
+				.exchange()
+				.expectStatus()
+				.isUnauthorized()
+				.expectHeader()
+				.value(HttpHeaders.WWW_AUTHENTICATE, (value) -> assertThat(value).contains("error=\"invalid_token\""));
+		}
+	}
+
+	@Test
+	void mcpWhenTheAuthorizationHeaderHoldsAControlCharacterThenRefusedByTheFirewall() {
+		this.http.post()
+			.uri("/mcp")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.agent("auth0|ada", "agent-1") + "\u0085")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(INITIALIZE)
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.doesNotExist("Mcp-Session-Id");
+	}
+
+	@Test
 	void mcpWhenClientCredentialsTokenThenUnauthorized() {
 		String token = tokens.with("agent-1@clients", "agent-1", (c) -> c.claim("gty", "client-credentials"));
 		initialize(token).expectStatus()

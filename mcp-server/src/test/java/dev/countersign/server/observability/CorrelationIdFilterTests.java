@@ -1,6 +1,9 @@
 package dev.countersign.server.observability;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.context.ContextRegistry;
@@ -67,6 +70,20 @@ class CorrelationIdFilterTests {
 		assertThat(CorrelationIdFilter.idFor("")).hasSize(36);
 		assertThat(CorrelationIdFilter.idFor(null)).hasSize(36);
 		assertThat(CorrelationIdFilter.idFor("req:7f.a_b-c")).isEqualTo("req:7f.a_b-c");
+	}
+
+	@Test
+	void newIdsAreDistinctVersion4Uuids() {
+		Set<String> ids = new HashSet<>();
+		for (int i = 0; i < 10_000; i++) {
+			String id = CorrelationIdFilter.idFor(null);
+			UUID uuid = UUID.fromString(id);
+			assertThat(uuid.version()).isEqualTo(4);
+			assertThat(uuid.variant()).isEqualTo(2);
+			assertThat(uuid.toString()).isEqualTo(id);
+			ids.add(id);
+		}
+		assertThat(ids).hasSize(10_000);
 	}
 
 }
