@@ -12,6 +12,9 @@
 # Redis commands per call, and the approval loop's cost with SCHEDULER_USERS x SCHEDULER_PER_USER
 # writes waiting.
 #   e.g. STORE=redis STACK=1 examples/bench/read-benchmark.sh 100,300,600 20 50
+# READS=0 skips the read phases (with STACK=1, to measure or profile only the write path).
+# COUNTERSIGN_JVM_OPTS and BARE_JVM_OPTS go to one server's JVM each (a profiler agent, say);
+# SERVER_JVM_OPTS to both. WARMUP is the seconds of warm-up before each part (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -104,7 +107,7 @@ for _ in $(seq 1 120); do
 done
 
 echo "# $(nproc) cores, $(java -version 2>&1 | head -1), heap $HEAP per server; rates $RATES, ${SECONDS_PER_PHASE}s per phase, $USERS users, store $STORE"
-java -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.ReadBenchmark $LAUNCHER \
+[ "${READS:-1}" = 0 ] || java -cp "$SANDBOX_JAR" -Dloader.main=dev.countersign.examples.bench.ReadBenchmark $LAUNCHER \
 	emulations="http://127.0.0.1:$EMU" countersign="http://127.0.0.1:$CS" countersign.pid=$COUNTERSIGN_PID \
 	bare="http://127.0.0.1:$BARE" bare.pid=$BARE_PID vault.secret="$SECRET" users=$USERS rates=$RATES \
 	seconds=$SECONDS_PER_PHASE warmup=${WARMUP:-10}

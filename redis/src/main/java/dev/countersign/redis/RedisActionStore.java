@@ -1,5 +1,6 @@
 package dev.countersign.redis;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class RedisActionStore implements ActionStore {
 
 	// KEYS: action, status set, live key, agent-live set, batch-actions set, change count
 	// ARGV: json, status, version, id, live (1/0), in a batch (1/0), ttl seconds (0:
-	// none)
+	// none), due (approveBy in epoch milliseconds, rounded down)
 	private static final RedisScript INSERT = new RedisScript("""
 			if redis.call('EXISTS', KEYS[1]) == 1 then
 			  return 'ID'
@@ -69,7 +70,7 @@ public final class RedisActionStore implements ActionStore {
 			  redis.call('SET', KEYS[3], ARGV[4])
 			  redis.call('SADD', KEYS[4], ARGV[4])
 			end
-			redis.call('HSET', KEYS[1], 'json', ARGV[1], 'status', ARGV[2], 'version', ARGV[3])
+			redis.call('HSET', KEYS[1], 'json', ARGV[1], 'status', ARGV[2], 'version', ARGV[3], 'due', ARGV[8])
 			redis.call('SADD', KEYS[2], ARGV[4])
 			if ARGV[6] == '1' then
 			  redis.call('SADD', KEYS[5], ARGV[4])
@@ -85,13 +86,14 @@ public final class RedisActionStore implements ActionStore {
 	// batch-actions set, the live key of the new digest (an edit re-digests), change
 	// count
 	// ARGV: expected status, expected version, json, new status, new version, id,
-	// was live (1/0), is live (1/0), in a batch (1/0), ttl seconds (0: none)
+	// was live (1/0), is live (1/0), in a batch (1/0), ttl seconds (0: none), due
+	// (approveBy in epoch milliseconds, rounded down)
 	private static final RedisScript TRANSITION = new RedisScript("""
 			local current = redis.call('HMGET', KEYS[1], 'status', 'version')
 			if current[1] ~= ARGV[1] or current[2] ~= ARGV[2] then
 			  return 'LOST'
 			end
-			redis.call('HSET', KEYS[1], 'json', ARGV[3], 'status', ARGV[4], 'version', ARGV[5])
+			redis.call('HSET', KEYS[1], 'json', ARGV[3], 'status', ARGV[4], 'version', ARGV[5], 'due', ARGV[11])
 			if ARGV[1] ~= ARGV[4] then
 			  redis.call('SREM', KEYS[2], ARGV[6])
 			  redis.call('SADD', KEYS[3], ARGV[6])
@@ -139,6 +141,63 @@ public final class RedisActionStore implements ActionStore {
 			return found
 			""");
 
+	// KEYS: index sets of one user
+	// ARGV: the prefix of that user's action keys, now (epoch milliseconds)
+	// The JSON of the actions due at or before now, by the due field (to the millisecond,
+	// so a few due later in the same millisecond come too, for the caller to filter);
+	// an action stored without a due field comes too. Ids whose action expired are
+	// dropped from the set, as LOAD does.
+	private static final RedisScript DUE = new RedisScript("""
+			local found = {}
+			local now = tonumber(ARGV[2])
+			for _, set in ipairs(KEYS) do
+			  for _, id in ipairs(redis.call('SMEMBERS', set)) do
+			    local key = ARGV[1] .. id
+			    local due = redis.call('HGET', key, 'due')
+			    if not due or tonumber(due) <= now then
+			      local json = redis.call('HGET', key, 'json')
+			      if json then
+			        found[#found + 1] = json
+			      else
+			        redis.call('SREM', set, id)
+			      end
+			    end
+			  end
+			end
+			return found
+			""");
+
+	// KEYS: index sets of one user
+	// ARGV: the prefix of that user's action keys
+	// The earliest due field (epoch milliseconds) first, or '' when none has one, then
+	// the JSON of every action stored without a due field.
+	private static final RedisScript EARLIEST = new RedisScript("""
+			local earliest = nil
+			local found = { '' }
+			for _, set in ipairs(KEYS) do
+			  for _, id in ipairs(redis.call('SMEMBERS', set)) do
+			    local key = ARGV[1] .. id
+			    local due = redis.call('HGET', key, 'due')
+			    if due then
+			      if not earliest or tonumber(due) < earliest then
+			        earliest = tonumber(due)
+			      end
+			    else
+			      local json = redis.call('HGET', key, 'json')
+			      if json then
+			        found[#found + 1] = json
+			      else
+			        redis.call('SREM', set, id)
+			      end
+			    end
+			  end
+			end
+			if earliest then
+			  found[1] = string.format('%d', earliest)
+			end
+			return found
+			""");
+
 	private final RedisReactiveCommands<String, String> commands;
 
 	private final RedisStoreOptions options;
@@ -174,9 +233,10 @@ public final class RedisActionStore implements ActionStore {
 			String[] scriptKeys = { keys.action(action.id()), keys.actions(action.status().name()),
 					keys.live(action.agent(), action.digest()), keys.agentLive(action.agent()),
 					keys.batchActions((batchId != null) ? batchId : ""), keys.actionChanges() };
-			return indexUser(action).then(INSERT.run(this.commands, scriptKeys, this.codec.write(action),
-					action.status().name(), Long.toString(action.version()), action.id(), flag(action.status().live()),
-					flag(batchId != null), Long.toString(ttlSeconds(action.status()))))
+			return indexUser(action)
+				.then(INSERT.run(this.commands, scriptKeys, this.codec.write(action), action.status().name(),
+						Long.toString(action.version()), action.id(), flag(action.status().live()),
+						flag(batchId != null), Long.toString(ttlSeconds(action.status())), due(action)))
 				.flatMap((outcome) -> {
 					if ("OK".equals(outcome)) {
 						return Mono.just(action);
@@ -213,9 +273,50 @@ public final class RedisActionStore implements ActionStore {
 		Set<ActionStatus> wanted = Set.copyOf(statuses);
 		return Flux.defer(() -> {
 			RedisKeys keys = RedisKeys.of(user);
-			String[] indexKeys = wanted.stream().map((status) -> keys.actions(status.name())).toArray(String[]::new);
-			return oldestFirst(load(keys, indexKeys).filter((action) -> wanted.contains(action.status())));
+			return oldestFirst(
+					load(keys, indexKeys(keys, wanted)).filter((action) -> wanted.contains(action.status())));
 		});
+	}
+
+	@Override
+	public Flux<Action> findDue(String user, Set<ActionStatus> statuses, Instant now) {
+		Objects.requireNonNull(now, "now must not be null");
+		Set<ActionStatus> wanted = Set.copyOf(statuses);
+		return Flux.defer(() -> {
+			RedisKeys keys = RedisKeys.of(user);
+			String[] indexKeys = indexKeys(keys, wanted);
+			if (indexKeys.length == 0) {
+				return Flux.empty();
+			}
+			return oldestFirst(DUE.runList(this.commands, indexKeys, keys.action(""), Long.toString(now.toEpochMilli()))
+				.map(this.decoded::read)
+				.filter((action) -> wanted.contains(action.status()) && !now.isBefore(action.approveBy())));
+		});
+	}
+
+	@Override
+	public Mono<Instant> earliestDue(String user, Set<ActionStatus> statuses) {
+		Set<ActionStatus> wanted = Set.copyOf(statuses);
+		return Mono.defer(() -> {
+			RedisKeys keys = RedisKeys.of(user);
+			String[] indexKeys = indexKeys(keys, wanted);
+			if (indexKeys.length == 0) {
+				return Mono.empty();
+			}
+			return EARLIEST.runList(this.commands, indexKeys, keys.action("")).index().flatMap((answer) -> {
+				if (answer.getT1() == 0) {
+					String due = answer.getT2();
+					return due.isEmpty() ? Mono.empty() : Mono.just(Instant.ofEpochMilli(Long.parseLong(due)));
+				}
+				// stored before due fields were kept
+				Action action = this.decoded.read(answer.getT2());
+				return wanted.contains(action.status()) ? Mono.just(action.approveBy()) : Mono.empty();
+			}).reduce((first, second) -> first.isBefore(second) ? first : second);
+		});
+	}
+
+	private static String[] indexKeys(RedisKeys keys, Set<ActionStatus> statuses) {
+		return statuses.stream().map((status) -> keys.actions(status.name())).toArray(String[]::new);
 	}
 
 	@Override
@@ -289,7 +390,7 @@ public final class RedisActionStore implements ActionStore {
 		return TRANSITION.run(this.commands, scriptKeys, current.status().name(), Long.toString(current.version()),
 				this.codec.write(next), next.status().name(), Long.toString(next.version()), current.id(),
 				flag(current.status().live()), flag(next.status().live()), flag(newBatch),
-				Long.toString(ttlSeconds(next.status())));
+				Long.toString(ttlSeconds(next.status())), due(next));
 	}
 
 	/**
@@ -317,6 +418,11 @@ public final class RedisActionStore implements ActionStore {
 			sorted.sort(OLDEST_FIRST);
 			return sorted;
 		});
+	}
+
+	/** An action's approveBy in epoch milliseconds, rounded down. */
+	private static String due(Action action) {
+		return Long.toString(action.approveBy().toEpochMilli());
 	}
 
 	private static String flag(boolean value) {

@@ -1,5 +1,7 @@
 package dev.countersign.redis;
 
+import java.util.Set;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -72,6 +74,52 @@ class RedisActionStoreTests extends AbstractActionStoreTests {
 		Action reloaded = store().find(TestActions.USER, action.id()).block();
 		assertThat(reloaded).isEqualTo(moved);
 		assertThat(reloaded.digestMatches()).isTrue();
+	}
+
+	@Test
+	void findDueAndEarliestDueNeverReadTheActionsNotYetDue() {
+		Instant now = MutableClock.START.plusSeconds(60);
+		Action overdue = insert(TestActions.action().createdAt(MutableClock.START).ttl(Duration.ofSeconds(30)).build());
+		Action later = insert(TestActions.action()
+			.createdAt(MutableClock.START)
+			.ttl(Duration.ofMinutes(5))
+			.inStatus(ActionStatus.BATCHED)
+			.build());
+		// a later action's JSON that could not be decoded: a read of it would fail
+		redis().hset("cs:{u:auth0|ada}:action:" + later.id(), "json", "{not json");
+		Set<ActionStatus> waiting = EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED);
+		assertThat(store().findDue(TestActions.USER, waiting, now).collectList().block()).containsExactly(overdue);
+		assertThat(store().earliestDue(TestActions.USER, waiting).block()).isEqualTo(overdue.approveBy());
+		assertThat(store().earliestDue(TestActions.USER, EnumSet.of(ActionStatus.BATCHED)).block())
+			.isEqualTo(later.approveBy());
+	}
+
+	@Test
+	void findDueAndEarliestDueWhenStoredWithoutADueFieldThenReadFromTheJson() {
+		// as an action stored by an earlier version is
+		Action overdue = insert(TestActions.action().createdAt(MutableClock.START).ttl(Duration.ofSeconds(30)).build());
+		Action later = insert(TestActions.action().createdAt(MutableClock.START).ttl(Duration.ofMinutes(5)).build());
+		Action earliest = insert(TestActions.action()
+			.createdAt(MutableClock.START)
+			.ttl(Duration.ofSeconds(10))
+			.inStatus(ActionStatus.BATCHED)
+			.build());
+		for (Action action : List.of(overdue, later, earliest)) {
+			redis().hdel("cs:{u:auth0|ada}:action:" + action.id(), "due");
+		}
+		Set<ActionStatus> waiting = EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED);
+		assertThat(
+				store().findDue(TestActions.USER, EnumSet.of(ActionStatus.PENDING), MutableClock.START.plusSeconds(60))
+					.collectList()
+					.block())
+			.containsExactly(overdue);
+		assertThat(store().earliestDue(TestActions.USER, waiting).block()).isEqualTo(earliest.approveBy());
+		assertThat(store().earliestDue(TestActions.USER, EnumSet.of(ActionStatus.PENDING)).block())
+			.isEqualTo(overdue.approveBy());
+	}
+
+	private Action insert(Action action) {
+		return store().insert(action).block();
 	}
 
 	@Test

@@ -509,9 +509,9 @@ public final class ApprovalLoop {
 		return this.actions.findByUser(user, BUSY)
 			.hasElements()
 			.filter((busy) -> !busy)
-			.flatMap((idle) -> this.actions.findByUser(user, ON_THE_PHONE)
-				.map(Action::approveBy)
-				.reduce(now.plus(MAX_QUIET), ApprovalLoop::earliest))
+			.flatMap((idle) -> this.actions.earliestDue(user, ON_THE_PHONE)
+				.map((due) -> earliest(due, now.plus(MAX_QUIET)))
+				.defaultIfEmpty(now.plus(MAX_QUIET)))
 			.doOnNext((until) -> this.quiet.put(user, new Quiet(changes, until, polled)))
 			.then();
 	}

@@ -1,6 +1,8 @@
 package dev.countersign.server.approval;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -9,6 +11,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import dev.countersign.ciba.BackchannelAuthenticationRequest;
@@ -276,7 +279,7 @@ class ApprovalLoopTests {
 	}
 
 	@Test
-	void tickWhenManyWritesWaitOnThePhoneThenAPassReadsThemAtMostTwiceAndOnceWhileAWriteIsPending() {
+	void tickWhenManyWritesWaitOnThePhoneThenAPassReadsOnlyTheOverdueOnes() {
 		ReadCountingActionStore store = new ReadCountingActionStore();
 		Engine waitingEngine = new Engine(store, ApprovalConfig.defaults());
 		Fakes.ScriptedChannel phone = new Fakes.ScriptedChannel();
@@ -292,20 +295,31 @@ class ApprovalLoopTests {
 		StepVerifier.create(waitingLoop.tick()).verifyComplete();
 		assertThat(phone.starts).hasSize(1);
 
-		// a whole pass, all of them BATCHED: expiry and the rest check read them;
-		// recovery reaches a BATCHED action only through an approved batch
+		// a whole pass, all of them BATCHED and none due: expiry asks the store for the
+		// overdue ones only, the rest check for the earliest due time only, and recovery
+		// reaches a BATCHED action only through an approved batch
 		waitingEngine.clock.advance(ApprovalLoop.MAX_QUIET);
 		store.actionsRead.set(0);
 		StepVerifier.create(waitingLoop.tick()).verifyComplete();
-		assertThat(store.actionsRead.get()).as("actions read by one whole pass").isLessThanOrEqualTo(2 * waiting);
+		assertThat(store.actionsRead.get()).as("actions read by one whole pass").isZero();
 
-		// one more write, not yet due for a batch: the user cannot rest, and the waiting
-		// ones are read once (expiry) rather than again to decide that
+		// one more write, not yet due for a batch: the user cannot rest, and only that
+		// one is read (the batcher's look at the pending ones)
 		waitingEngine.insert(Engine.deal());
 		store.actionsRead.set(0);
 		StepVerifier.create(waitingLoop.tick()).verifyComplete();
 		assertThat(store.actionsRead.get()).as("actions read by a pass with a write not yet batched")
-			.isLessThanOrEqualTo(waiting + 5);
+			.isLessThanOrEqualTo(2);
+
+		// past their approveBy (Engine.insert gives each 900 s), they are read once, to
+		// expire them
+		waitingEngine.clock.advance(Duration.ofSeconds(900));
+		store.actionsRead.set(0);
+		StepVerifier.create(waitingLoop.tick()).verifyComplete();
+		assertThat(store.actionsRead.get()).as("actions read by the pass that expires them")
+			.isBetween(waiting + 1, waiting + 5);
+		assertThat(waitingEngine.actions.findByUser(Engine.USER, EnumSet.of(ActionStatus.EXPIRED)).count().block())
+			.isEqualTo(waiting + 1);
 	}
 
 	private void requestFor(Action... actions) {
@@ -343,6 +357,19 @@ class ApprovalLoopTests {
 		public Flux<Action> findByUser(String user, Set<ActionStatus> statuses) {
 			this.reads.incrementAndGet();
 			return delegate().findByUser(user, statuses).doOnNext((action) -> this.actionsRead.incrementAndGet());
+		}
+
+		@Override
+		public Flux<Action> findDue(String user, Set<ActionStatus> statuses, Instant now) {
+			this.reads.incrementAndGet();
+			return delegate().findDue(user, statuses, now).doOnNext((action) -> this.actionsRead.incrementAndGet());
+		}
+
+		@Override
+		public Mono<Instant> earliestDue(String user, Set<ActionStatus> statuses) {
+			// answered from the due times alone; no action is read
+			this.reads.incrementAndGet();
+			return delegate().earliestDue(user, statuses);
 		}
 
 		@Override

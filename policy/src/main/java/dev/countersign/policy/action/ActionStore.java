@@ -1,5 +1,7 @@
 package dev.countersign.policy.action;
 
+import java.time.Instant;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -57,6 +59,36 @@ public interface ActionStore {
 	 * @return the actions, oldest first
 	 */
 	Flux<Action> findByUser(String user, Set<ActionStatus> statuses);
+
+	/**
+	 * Lists a user's actions in some statuses whose {@code approveBy} is at or before a
+	 * time: those overdue. Expiry reads these at every pass of a user; a store that can
+	 * tell them apart where it keeps them should read only them, not every action
+	 * waiting.
+	 * @param user the user id
+	 * @param statuses the statuses wanted; empty means none
+	 * @param now the time
+	 * @return the overdue actions, oldest first
+	 */
+	default Flux<Action> findDue(String user, Set<ActionStatus> statuses, Instant now) {
+		Objects.requireNonNull(now, "now must not be null");
+		return findByUser(user, statuses).filter((action) -> !now.isBefore(action.approveBy()));
+	}
+
+	/**
+	 * When the first of a user's actions in some statuses falls due: the earliest
+	 * {@code approveBy} among them, or a time at most a millisecond before it (a store
+	 * may keep due times to the millisecond, rounded down, so the answer is never late).
+	 * The approval loop rests a user until then; like {@link #findDue}, a store should
+	 * answer it without reading every action.
+	 * @param user the user id
+	 * @param statuses the statuses
+	 * @return the time; empty when the user has no such action
+	 */
+	default Mono<Instant> earliestDue(String user, Set<ActionStatus> statuses) {
+		return findByUser(user, statuses).map(Action::approveBy)
+			.reduce((first, second) -> first.isBefore(second) ? first : second);
+	}
 
 	/**
 	 * Lists the actions closed into a batch.

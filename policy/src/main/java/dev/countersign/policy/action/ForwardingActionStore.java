@@ -1,5 +1,6 @@
 package dev.countersign.policy.action;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -49,6 +50,16 @@ public class ForwardingActionStore implements ActionStore {
 	@Override
 	public Flux<Action> findByUser(String user, Set<ActionStatus> statuses) {
 		return this.delegate.findByUser(user, statuses);
+	}
+
+	@Override
+	public Flux<Action> findDue(String user, Set<ActionStatus> statuses, Instant now) {
+		return this.delegate.findDue(user, statuses, now);
+	}
+
+	@Override
+	public Mono<Instant> earliestDue(String user, Set<ActionStatus> statuses) {
+		return this.delegate.earliestDue(user, statuses);
 	}
 
 	@Override

@@ -129,8 +129,7 @@ public final class ActionFreezer {
 	public Flux<Action> expireOverdue(String user, Instant now) {
 		Objects.requireNonNull(user, "user must not be null");
 		Objects.requireNonNull(now, "now must not be null");
-		return this.actions.findByUser(user, WAITING)
-			.filter((action) -> !now.isBefore(action.approveBy()))
+		return this.actions.findDue(user, WAITING, now)
 			.concatMap((action) -> this.actions.transition(action.user(), action.id(), action.status(),
 					action.version(), (current) -> current.moveTo(ActionStatus.EXPIRED, now)
 						.withReason("not approved before " + current.approveBy())));

@@ -160,6 +160,54 @@ public abstract class AbstractActionStoreTests {
 	}
 
 	@Test
+	void findDueWhenSomeAreOverdueThenOnlyThoseOfTheStatusesOldestFirst() {
+		Action overdue = insert(TestActions.action().createdAt(T0).ttl(Duration.ofMinutes(1)).build());
+		Action dueNow = insert(TestActions.action()
+			.createdAt(T0.plusSeconds(30))
+			.ttl(Duration.ofSeconds(30))
+			.inStatus(ActionStatus.BATCHED)
+			.build());
+		// due half a millisecond after now: not yet, though in the same millisecond
+		insert(TestActions.action().createdAt(T0).ttl(Duration.ofMinutes(1).plusNanos(500_000)).build());
+		insert(TestActions.action().createdAt(T0).ttl(Duration.ofMinutes(5)).build());
+		insert(TestActions.action().createdAt(T0).ttl(Duration.ofSeconds(1)).inStatus(ActionStatus.CANCELLED).build());
+		insert(TestActions.action().user(TestActions.OTHER_USER).createdAt(T0).ttl(Duration.ofSeconds(1)).build());
+		Instant now = T0.plusSeconds(60);
+		StepVerifier
+			.create(this.store.findDue(TestActions.USER, EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED), now))
+			.expectNext(overdue, dueNow)
+			.verifyComplete();
+		StepVerifier.create(this.store.findDue(TestActions.USER, EnumSet.of(ActionStatus.PENDING), now))
+			.expectNext(overdue)
+			.verifyComplete();
+		StepVerifier.create(this.store.findDue(TestActions.USER, Set.of(), now)).verifyComplete();
+		StepVerifier.create(this.store.findDue(TestActions.USER, EnumSet.of(ActionStatus.PENDING), T0.plusSeconds(59)))
+			.verifyComplete();
+	}
+
+	@Test
+	void earliestDueIsTheFirstApproveByOfTheStatusesToTheMillisecond() {
+		insert(TestActions.action().createdAt(T0).ttl(Duration.ofMinutes(5)).inStatus(ActionStatus.BATCHED).build());
+		insert(TestActions.action()
+			.createdAt(T0)
+			.ttl(Duration.ofMinutes(2).plusNanos(1_500_000))
+			.inStatus(ActionStatus.BATCHED)
+			.build());
+		insert(TestActions.action().createdAt(T0).ttl(Duration.ofMinutes(1)).build());
+		insert(TestActions.action().createdAt(T0).ttl(Duration.ofSeconds(1)).inStatus(ActionStatus.EXPIRED).build());
+		Instant earliest = this.store.earliestDue(TestActions.USER, EnumSet.of(ActionStatus.BATCHED))
+			.block(Duration.ofSeconds(5));
+		Instant exact = T0.plus(Duration.ofMinutes(2).plusNanos(1_500_000));
+		assertThat(earliest).isBetween(exact.minusMillis(1), exact);
+		assertThat(this.store.earliestDue(TestActions.USER, EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED))
+			.block(Duration.ofSeconds(5))).isEqualTo(T0.plus(Duration.ofMinutes(1)));
+		StepVerifier.create(this.store.earliestDue(TestActions.USER, EnumSet.of(ActionStatus.APPROVED)))
+			.verifyComplete();
+		StepVerifier.create(this.store.earliestDue(TestActions.OTHER_USER, EnumSet.of(ActionStatus.BATCHED)))
+			.verifyComplete();
+	}
+
+	@Test
 	void findByBatchWhenBatchIdThenItsActionsWhateverTheirStatus() {
 		Action one = insert(TestActions.action().createdAt(T0).status(ActionStatus.BATCHED).batchId("bat_1").build());
 		Action two = insert(TestActions.action()
