@@ -123,66 +123,36 @@ public final class RedisActionStore implements ActionStore {
 			""");
 
 	// KEYS: index sets of one user
-	// ARGV: the prefix of that user's action keys
-	// The action keys are built here from the ids the sets hold; they share the sets'
-	// hash tag, so they live in the same slot.
-	private static final RedisScript LOAD = new RedisScript("""
-			local found = {}
-			for _, set in ipairs(KEYS) do
-			  for _, id in ipairs(redis.call('SMEMBERS', set)) do
-			    local json = redis.call('HGET', ARGV[1] .. id, 'json')
-			    if json then
-			      found[#found + 1] = json
-			    else
-			      redis.call('SREM', set, id)
-			    end
-			  end
-			end
-			return found
-			""");
-
-	// KEYS: index sets of one user
-	// ARGV: the prefix of that user's action keys, now (epoch milliseconds)
-	// The JSON of the actions due at or before now, by the due field (to the millisecond,
-	// so a few due later in the same millisecond come too, for the caller to filter);
-	// an action stored without a due field comes too. Ids whose action expired are
-	// dropped from the set, as LOAD does.
-	private static final RedisScript DUE = new RedisScript("""
-			local found = {}
-			local now = tonumber(ARGV[2])
-			for _, set in ipairs(KEYS) do
-			  for _, id in ipairs(redis.call('SMEMBERS', set)) do
-			    local key = ARGV[1] .. id
-			    local due = redis.call('HGET', key, 'due')
-			    if not due or tonumber(due) <= now then
-			      local json = redis.call('HGET', key, 'json')
-			      if json then
-			        found[#found + 1] = json
-			      else
-			        redis.call('SREM', set, id)
-			      end
-			    end
-			  end
-			end
-			return found
-			""");
-
-	// KEYS: index sets of one user
-	// ARGV: the prefix of that user's action keys
-	// The earliest due field (epoch milliseconds) first, or '' when none has one, then
-	// the JSON of every action stored without a due field.
-	private static final RedisScript EARLIEST = new RedisScript("""
+	// ARGV: the prefix of that user's action keys, what to answer, now (epoch
+	// milliseconds; for 'due' only)
+	// 'all': the JSON of every action the sets name. 'due': only of those due at or
+	// before now by their due field (to the millisecond, so a few due later in the same
+	// millisecond come too, for the caller to filter). 'earliest': the earliest due field
+	// first ('' when none has one), then only the JSON of those without one. An action
+	// stored without a due field (by an earlier version) is always answered as JSON. The
+	// action keys are built here from the ids the sets hold; they share the sets' hash
+	// tag, so they live in the same slot. Ids whose action expired are dropped from the
+	// set.
+	private static final RedisScript SCAN = new RedisScript("""
+			local mode = ARGV[2]
+			local now = tonumber(ARGV[3])
 			local earliest = nil
-			local found = { '' }
+			local found = {}
+			if mode == 'earliest' then
+			  found[1] = ''
+			end
 			for _, set in ipairs(KEYS) do
 			  for _, id in ipairs(redis.call('SMEMBERS', set)) do
 			    local key = ARGV[1] .. id
-			    local due = redis.call('HGET', key, 'due')
-			    if due then
-			      if not earliest or tonumber(due) < earliest then
-			        earliest = tonumber(due)
+			    local due = nil
+			    if mode ~= 'all' then
+			      due = tonumber(redis.call('HGET', key, 'due'))
+			    end
+			    if due and mode == 'earliest' then
+			      if not earliest or due < earliest then
+			        earliest = due
 			      end
-			    else
+			    elseif not due or due <= now then
 			      local json = redis.call('HGET', key, 'json')
 			      if json then
 			        found[#found + 1] = json
@@ -288,9 +258,10 @@ public final class RedisActionStore implements ActionStore {
 			if (indexKeys.length == 0) {
 				return Flux.empty();
 			}
-			return oldestFirst(DUE.runList(this.commands, indexKeys, keys.action(""), Long.toString(now.toEpochMilli()))
-				.map(this.decoded::read)
-				.filter((action) -> wanted.contains(action.status()) && !now.isBefore(action.approveBy())));
+			return oldestFirst(
+					SCAN.runList(this.commands, indexKeys, keys.action(""), "due", Long.toString(now.toEpochMilli()))
+						.map(this.decoded::read)
+						.filter((action) -> wanted.contains(action.status()) && !now.isBefore(action.approveBy())));
 		});
 	}
 
@@ -303,15 +274,18 @@ public final class RedisActionStore implements ActionStore {
 			if (indexKeys.length == 0) {
 				return Mono.empty();
 			}
-			return EARLIEST.runList(this.commands, indexKeys, keys.action("")).index().flatMap((answer) -> {
-				if (answer.getT1() == 0) {
-					String due = answer.getT2();
-					return due.isEmpty() ? Mono.empty() : Mono.just(Instant.ofEpochMilli(Long.parseLong(due)));
-				}
-				// stored before due fields were kept
-				Action action = this.decoded.read(answer.getT2());
-				return wanted.contains(action.status()) ? Mono.just(action.approveBy()) : Mono.empty();
-			}).reduce((first, second) -> first.isBefore(second) ? first : second);
+			return SCAN.runList(this.commands, indexKeys, keys.action(""), "earliest", "0")
+				.index()
+				.flatMap((answer) -> {
+					if (answer.getT1() == 0) {
+						String due = answer.getT2();
+						return due.isEmpty() ? Mono.empty() : Mono.just(Instant.ofEpochMilli(Long.parseLong(due)));
+					}
+					// stored before due fields were kept
+					Action action = this.decoded.read(answer.getT2());
+					return wanted.contains(action.status()) ? Mono.just(action.approveBy()) : Mono.empty();
+				})
+				.reduce((first, second) -> first.isBefore(second) ? first : second);
 		});
 	}
 
@@ -401,7 +375,7 @@ public final class RedisActionStore implements ActionStore {
 		if (indexKeys.length == 0) {
 			return Flux.empty();
 		}
-		return LOAD.runList(this.commands, indexKeys, keys.action("")).map(this.decoded::read);
+		return SCAN.runList(this.commands, indexKeys, keys.action(""), "all", "0").map(this.decoded::read);
 	}
 
 	private Mono<Long> indexUser(Action action) {
