@@ -10,11 +10,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -36,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * follows the {@code auth0} circuit breaker; every answer carries a correlation id.
  */
 @SpringBootTest(classes = CountersignApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(ThreadDumpOnTimeout.class)
 class ObservabilityIT {
 
 	private static final WireMockServer tenant = new WireMockServer(options().dynamicPort());
@@ -72,7 +76,9 @@ class ObservabilityIT {
 			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(tokens.jwks())));
 		// These tests assert answers, not latency: a first call on a busy CI machine,
 		// right after the context starts, has been seen to take over the default 5 s.
-		this.http = WebTestClient.bindToServer()
+		// A connection of its own for each call: a connection kept alive in the shared
+		// pool by an earlier test class, to a server since stopped, is never picked up.
+		this.http = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.newConnection()))
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.responseTimeout(Duration.ofSeconds(30))
 			.build();
