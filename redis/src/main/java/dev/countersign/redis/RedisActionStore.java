@@ -254,14 +254,8 @@ public final class RedisActionStore implements ActionStore {
 		Set<ActionStatus> wanted = Set.copyOf(statuses);
 		return Flux.defer(() -> {
 			RedisKeys keys = RedisKeys.of(user);
-			String[] indexKeys = indexKeys(keys, wanted);
-			if (indexKeys.length == 0) {
-				return Flux.empty();
-			}
-			return oldestFirst(
-					SCAN.runList(this.commands, indexKeys, keys.action(""), "due", Long.toString(now.toEpochMilli()))
-						.map(this.decoded::read)
-						.filter((action) -> wanted.contains(action.status()) && !now.isBefore(action.approveBy())));
+			return oldestFirst(scan(keys, indexKeys(keys, wanted), "due", now.toEpochMilli()).map(this.decoded::read)
+				.filter((action) -> wanted.contains(action.status()) && !now.isBefore(action.approveBy())));
 		});
 	}
 
@@ -270,22 +264,15 @@ public final class RedisActionStore implements ActionStore {
 		Set<ActionStatus> wanted = Set.copyOf(statuses);
 		return Mono.defer(() -> {
 			RedisKeys keys = RedisKeys.of(user);
-			String[] indexKeys = indexKeys(keys, wanted);
-			if (indexKeys.length == 0) {
-				return Mono.empty();
-			}
-			return SCAN.runList(this.commands, indexKeys, keys.action(""), "earliest", "0")
-				.index()
-				.flatMap((answer) -> {
-					if (answer.getT1() == 0) {
-						String due = answer.getT2();
-						return due.isEmpty() ? Mono.empty() : Mono.just(Instant.ofEpochMilli(Long.parseLong(due)));
-					}
-					// stored before due fields were kept
-					Action action = this.decoded.read(answer.getT2());
-					return wanted.contains(action.status()) ? Mono.just(action.approveBy()) : Mono.empty();
-				})
-				.reduce((first, second) -> first.isBefore(second) ? first : second);
+			return scan(keys, indexKeys(keys, wanted), "earliest", 0).index().flatMap((answer) -> {
+				if (answer.getT1() == 0) {
+					String due = answer.getT2();
+					return due.isEmpty() ? Mono.empty() : Mono.just(Instant.ofEpochMilli(Long.parseLong(due)));
+				}
+				// stored before due fields were kept
+				Action action = this.decoded.read(answer.getT2());
+				return wanted.contains(action.status()) ? Mono.just(action.approveBy()) : Mono.empty();
+			}).reduce((first, second) -> first.isBefore(second) ? first : second);
 		});
 	}
 
@@ -372,10 +359,17 @@ public final class RedisActionStore implements ActionStore {
 	 * the set) the ids whose action expired.
 	 */
 	private Flux<Action> load(RedisKeys keys, String... indexKeys) {
+		return scan(keys, indexKeys, "all", 0).map(this.decoded::read);
+	}
+
+	/**
+	 * Runs {@link #SCAN} over some of a user's index sets: nothing when there are none.
+	 */
+	private Flux<String> scan(RedisKeys keys, String[] indexKeys, String mode, long nowMillis) {
 		if (indexKeys.length == 0) {
 			return Flux.empty();
 		}
-		return SCAN.runList(this.commands, indexKeys, keys.action(""), "all", "0").map(this.decoded::read);
+		return SCAN.runList(this.commands, indexKeys, keys.action(""), mode, Long.toString(nowMillis));
 	}
 
 	private Mono<Long> indexUser(Action action) {
