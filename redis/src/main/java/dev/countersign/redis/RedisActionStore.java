@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
 import dev.countersign.policy.action.Action;
@@ -272,7 +273,7 @@ public final class RedisActionStore implements ActionStore {
 				// stored before due fields were kept
 				Action action = this.decoded.read(answer.getT2());
 				return wanted.contains(action.status()) ? Mono.just(action.approveBy()) : Mono.empty();
-			}).reduce((first, second) -> first.isBefore(second) ? first : second);
+			}).reduce(BinaryOperator.minBy(Comparator.naturalOrder()));
 		});
 	}
 

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -92,7 +93,7 @@ public final class ReadBenchmark {
 		// Warm up every path (JIT, connection pools, the read-token cache) before
 		// measuring, at the highest rate, so that the JIT has compiled what a server
 		// that has been running for a while would have compiled.
-		int warmRate = java.util.Arrays.stream(rates).max().orElse(100);
+		int warmRate = Arrays.stream(rates).max().orElse(100);
 		this.driver.run("warm-up", warmRate, warmup, direct, issue, 0);
 		this.driver.run("warm-up", warmRate, warmup, viaBare, toolResult, 0);
 		this.driver.run("warm-up", warmRate, warmup, viaCountersign, toolResult, 0);

@@ -505,13 +505,13 @@ public final class ApprovalLoop {
 			return Mono.empty();
 		}
 		// the few actions that keep a user busy first: the many waiting on the phone are
-		// read only when there is none
+		// asked only for their first due time, and only when there is none
+		Instant longest = now.plus(MAX_QUIET);
 		return this.actions.findByUser(user, BUSY)
 			.hasElements()
 			.filter((busy) -> !busy)
-			.flatMap((idle) -> this.actions.earliestDue(user, ON_THE_PHONE)
-				.map((due) -> earliest(due, now.plus(MAX_QUIET)))
-				.defaultIfEmpty(now.plus(MAX_QUIET)))
+			.flatMap((idle) -> this.actions.earliestDue(user, ON_THE_PHONE).defaultIfEmpty(longest))
+			.map((due) -> earliest(due, longest))
 			.doOnNext((until) -> this.quiet.put(user, new Quiet(changes, until, polled)))
 			.then();
 	}

@@ -1,8 +1,10 @@
 package dev.countersign.policy.action;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
 import reactor.core.publisher.Flux;
@@ -87,7 +89,7 @@ public interface ActionStore {
 	 */
 	default Mono<Instant> earliestDue(String user, Set<ActionStatus> statuses) {
 		return findByUser(user, statuses).map(Action::approveBy)
-			.reduce((first, second) -> first.isBefore(second) ? first : second);
+			.reduce(BinaryOperator.minBy(Comparator.naturalOrder()));
 	}
 
 	/**
