@@ -1,6 +1,8 @@
 package dev.countersign.redis;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.countersign.policy.audit.AuditCheckpoint;
 import dev.countersign.policy.audit.AuditEvent;
@@ -33,14 +35,17 @@ import reactor.core.publisher.Mono;
  * </ul>
  *
  * <p>
- * An append reads the last entry ({@code XREVRANGE … COUNT 1}), chains the new one to its
- * hash in Java ({@link AuditEvent#chain}: Redis's Lua has no SHA-256), then adds it with
- * a Lua script that first checks that the last entry is still the one read: a second
- * entry for the same sequence is refused atomically, and the loser reads again and
- * retries, up to {@value #MAX_APPEND_ATTEMPTS} times. So appends of several replicas make
- * one unbroken chain; the store itself never checks the chain it holds
- * ({@code AuditTrail#verify} does). Saving a checkpoint replaces one at the same sequence
- * in one script.
+ * An append chains the new entry to the last one's hash in Java
+ * ({@link AuditEvent#chain}: Redis's Lua has no SHA-256), then adds it with a Lua script
+ * that first checks that the last entry is still the one chained to: a second entry for
+ * the same sequence is refused atomically, and the loser reads the last entry
+ * ({@code XREVRANGE … COUNT 1}) and retries, up to {@value #MAX_APPEND_ATTEMPTS} times.
+ * The last entry is read only when the store does not know it: each store remembers the
+ * entry it last appended for each user (up to {@value #MAX_KNOWN_TOPS} users), so the
+ * appends of a user that one replica serves are one round trip each. So appends of
+ * several replicas make one unbroken chain; the store itself never checks the chain it
+ * holds ({@code AuditTrail#verify} does). Saving a checkpoint replaces one at the same
+ * sequence in one script.
  *
  * <p>
  * Thread-safe: the store holds no mutable state, and the Lettuce connection it is given
@@ -56,6 +61,9 @@ public final class RedisAuditStore implements AuditStore {
 
 	/** How often an append is tried while other appends of the same user win the race. */
 	public static final int MAX_APPEND_ATTEMPTS = 1000;
+
+	/** How many users' last entries a store remembers. */
+	static final int MAX_KNOWN_TOPS = 10_000;
 
 	// KEYS: stream
 	// ARGV: id of the entry the caller chained to ('0-0' for none), new id, json
@@ -84,6 +92,9 @@ public final class RedisAuditStore implements AuditStore {
 
 	private final JsonCodec codec = new JsonCodec();
 
+	/** The last entry this store appended per user; a guess the append script checks. */
+	private final Map<String, Top> tops = new ConcurrentHashMap<>();
+
 	/**
 	 * A store.
 	 * @param connection the connection to use; the caller owns and closes it
@@ -102,18 +113,45 @@ public final class RedisAuditStore implements AuditStore {
 						+ MAX_APPEND_ATTEMPTS + " attempts: other appends kept winning"));
 	}
 
-	/** One attempt: the stored entry, or empty when another append won the race. */
+	/**
+	 * One attempt: the stored entry, or empty when another append won the race. It chains
+	 * to the entry this store last appended for the user when it knows one (the script
+	 * checks that it is still the last), so an uncontended append is one round trip; it
+	 * reads the last entry only when it knows none or lost a race.
+	 */
 	private Mono<AuditEvent> tryAppend(String user, String stream, AuditEventDraft draft) {
+		Top known = this.tops.get(user);
+		Mono<Top> top = (known != null) ? Mono.just(known) : readTop(stream);
+		return top.flatMap((previous) -> {
+			AuditEvent event = AuditEvent.chain(user, previous.sequence() + 1, previous.hash(), draft);
+			return APPEND
+				.run(this.commands, new String[] { stream }, id(previous.sequence()), id(event.sequence()),
+						this.codec.write(event))
+				.flatMap((outcome) -> {
+					if (!"OK".equals(outcome)) {
+						this.tops.remove(user, previous);
+						return Mono.empty();
+					}
+					remember(user, new Top(event.sequence(), event.hash()));
+					return Mono.just(event);
+				});
+		});
+	}
+
+	/** The stream's last entry, or the chain's start when the stream is empty. */
+	private Mono<Top> readTop(String stream) {
 		return this.commands.xrevrange(stream, Range.unbounded(), Limit.from(1))
 			.next()
-			.map((top) -> AuditEvent.chain(user, sequenceOf(top) + 1, this.codec.readAuditEvent(json(top)).hash(),
-					draft))
-			.switchIfEmpty(Mono.fromSupplier(() -> AuditEvent.chain(user, 1, AuditEvent.GENESIS_HASH, draft)))
-			.flatMap((event) -> APPEND
-				.run(this.commands, new String[] { stream }, id(event.sequence() - 1), id(event.sequence()),
-						this.codec.write(event))
-				.filter("OK"::equals)
-				.map((outcome) -> event));
+			.map((top) -> new Top(sequenceOf(top), this.codec.readAuditEvent(json(top)).hash()))
+			.defaultIfEmpty(Top.EMPTY);
+	}
+
+	private void remember(String user, Top top) {
+		if (this.tops.size() >= MAX_KNOWN_TOPS && !this.tops.containsKey(user)) {
+			// a bound, not a policy: a forgotten user's next append reads its last entry
+			this.tops.clear();
+		}
+		this.tops.put(user, top);
 	}
 
 	@Override
@@ -181,6 +219,14 @@ public final class RedisAuditStore implements AuditStore {
 	@Override
 	public String toString() {
 		return "RedisAuditStore";
+	}
+
+	/** An entry's sequence and hash: what the next entry chains to. */
+	private record Top(long sequence, String hash) {
+
+		/** Before the first entry. */
+		static final Top EMPTY = new Top(0, AuditEvent.GENESIS_HASH);
+
 	}
 
 }

@@ -144,6 +144,26 @@ class RedisAuditStoreTests extends AbstractAuditStoreTests {
 	}
 
 	@Test
+	void appendWhenAnotherReplicaAppendedSinceThenChainsToItsEntry() {
+		AuditStore first = store();
+		AuditStore second = new RedisAuditStore(connection);
+		first.append(USER, draft(1)).block();
+		second.append(USER, draft(2)).block();
+		// the first store last appended entry 1: its guess loses, and it reads entry 2
+		AuditEvent third = first.append(USER, draft(3)).block();
+		// and the stream emptied behind its back: it starts the chain again
+		connection.sync().del(STREAM);
+		AuditEvent restarted = first.append(USER, draft(4)).block();
+
+		List<AuditEvent> events = second.read(USER, 1, 10).collectList().block();
+		assertThat(third.sequence()).isEqualTo(3);
+		assertThat(third.previousHash()).isNotEqualTo(AuditEvent.GENESIS_HASH);
+		assertThat(restarted.sequence()).isEqualTo(1);
+		assertThat(restarted.previousHash()).isEqualTo(AuditEvent.GENESIS_HASH);
+		assertThat(events).containsExactly(restarted);
+	}
+
+	@Test
 	void appendWhenTwoReplicasRaceThenOneUnbrokenChain() throws Exception {
 		RedisClient otherClient = RedisClient.create(server.uri());
 		try (StatefulRedisConnection<String, String> other = otherClient.connect()) {

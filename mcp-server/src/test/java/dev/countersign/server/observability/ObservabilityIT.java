@@ -150,6 +150,15 @@ class ObservabilityIT {
 	}
 
 	@Test
+	void requestsAreTimedWithoutLongTaskTimers() {
+		this.http.get().uri("/actuator/health").exchange().expectStatus().isOk();
+		String scrape = scrape();
+		assertThat(scrape).contains("http_server_requests_seconds_count{");
+		// no gauge of requests in flight: it costs two concurrent map updates per request
+		assertThat(scrape).doesNotContain("_active_seconds");
+	}
+
+	@Test
 	void readinessIsOutOfServiceWhileTheAuth0BreakerIsOpenAndLivenessStaysUp() {
 		CircuitBreaker auth0 = this.breakers.circuitBreaker(VaultConfiguration.AUTH0);
 		auth0.transitionToForcedOpenState();
