@@ -567,8 +567,11 @@ public final class ApprovalLoop {
 				.concatMap(this.audit::actionEnded)
 				.then(recover(user, now, (since != null) ? since : now))
 				.then(this.batcher.tick(user, now).concatMap(this.audit::batched).then())
-				.then(ask(user, now))
-				.then(poll(user, now));
+				// one request at a time: poll the open one, or ask for the next batch
+				.then(this.batches.findOpenRequest(user)
+					.flatMap((open) -> poll(user, open, now).thenReturn(open))
+					.switchIfEmpty(Mono.defer(() -> ask(user, now).then(Mono.empty())))
+					.then());
 		});
 	}
 
@@ -717,29 +720,33 @@ public final class ApprovalLoop {
 	}
 
 	private Mono<Void> poll(String user, Instant now) {
-		return this.batches.findOpenRequest(user)
-			.filter((batch) -> !this.running.containsKey(batch.id()))
-			.flatMap((batch) -> {
-				// resumed without memory of it (restart, other replica): default interval
-				Poll poll = this.polls.computeIfAbsent(batch.id(), (id) -> {
-					logger.info("Replica {} resumes polling batch {} of user {} (requested elsewhere or before a "
-							+ "restart), at the default interval", this.replica.id(), batch.id(), user);
-					return new Poll(user, Objects.requireNonNull(batch.authReqId()),
-							BackchannelAuthenticationResponse.DEFAULT_INTERVAL, now);
-				});
-				if (now.isBefore(poll.nextAt())) {
-					return Mono.empty();
-				}
-				return stillHeld(user).filter(Boolean::booleanValue)
-					.flatMap((holds) -> this.channel.poll(poll.authReqId(), poll.interval()))
-					.flatMap((result) -> answered(batch, poll, result, now))
-					.onErrorResume(CibaUnavailableException.class, (ex) -> {
-						// the auth_req_id is still worth polling: keep every state
-						this.polls.put(batch.id(), poll.after(now, poll.interval()));
-						logger.warn("Polling batch {} of user {} failed, polling again later: {}", batch.id(), user,
-								ex.getMessage());
-						return Mono.empty();
-					});
+		return this.batches.findOpenRequest(user).flatMap((batch) -> poll(user, batch, now));
+	}
+
+	/** Polls the user's open request when its interval has passed. */
+	private Mono<Void> poll(String user, Batch batch, Instant now) {
+		if (this.running.containsKey(batch.id())) {
+			return Mono.empty();
+		}
+		// resumed without memory of it (restart, other replica): default interval
+		Poll poll = this.polls.computeIfAbsent(batch.id(), (id) -> {
+			logger.info("Replica {} resumes polling batch {} of user {} (requested elsewhere or before a "
+					+ "restart), at the default interval", this.replica.id(), batch.id(), user);
+			return new Poll(user, Objects.requireNonNull(batch.authReqId()),
+					BackchannelAuthenticationResponse.DEFAULT_INTERVAL, now);
+		});
+		if (now.isBefore(poll.nextAt())) {
+			return Mono.empty();
+		}
+		return stillHeld(user).filter(Boolean::booleanValue)
+			.flatMap((holds) -> this.channel.poll(poll.authReqId(), poll.interval()))
+			.flatMap((result) -> answered(batch, poll, result, now))
+			.onErrorResume(CibaUnavailableException.class, (ex) -> {
+				// the auth_req_id is still worth polling: keep every state
+				this.polls.put(batch.id(), poll.after(now, poll.interval()));
+				logger.warn("Polling batch {} of user {} failed, polling again later: {}", batch.id(), user,
+						ex.getMessage());
+				return Mono.empty();
 			})
 			.then();
 	}

@@ -8,6 +8,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -27,6 +28,8 @@ import dev.countersign.policy.action.InMemoryActionStore;
 import dev.countersign.policy.approval.ApprovalConfig;
 import dev.countersign.policy.approval.Batch;
 import dev.countersign.policy.approval.BatchStatus;
+import dev.countersign.policy.approval.BatchStore;
+import dev.countersign.policy.approval.InMemoryBatchStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -321,6 +324,28 @@ class ApprovalLoopTests {
 	}
 
 	@Test
+	void passWhileARequestIsOpenReadsTheOpenRequestOnce() {
+		OpenRequestCountingBatchStore batches = new OpenRequestCountingBatchStore();
+		Engine countingEngine = new Engine(new InMemoryActionStore(), ApprovalConfig.defaults(), batches);
+		Fakes.ScriptedChannel phone = new Fakes.ScriptedChannel();
+		ApprovalLoop countingLoop = countingEngine.loop(phone);
+		PollResult pending = new PollResult.Pending(Duration.ofSeconds(5));
+		phone.starting(Fakes.ScriptedChannel.started("req-1")).polling(pending, pending);
+		countingEngine.insert(Engine.deal());
+		countingEngine.clock.advance(ApprovalConfig.DEFAULT_BATCH_WINDOW);
+		StepVerifier.create(countingLoop.tick()).verifyComplete();
+		assertThat(phone.starts).hasSize(1);
+
+		// a new write makes the next tick a whole pass; its poll is due too
+		countingEngine.insert(Engine.email());
+		countingEngine.clock.advance(Duration.ofSeconds(5));
+		batches.openRequestReads.set(0);
+		StepVerifier.create(countingLoop.tick()).verifyComplete();
+		assertThat(phone.polls).hasSize(1);
+		assertThat(batches.openRequestReads).as("open request reads in one whole pass").hasValue(1);
+	}
+
+	@Test
 	void tickWhenManyWritesWaitOnThePhoneThenAPassReadsOnlyTheOverdueOnes() {
 		ReadCountingActionStore store = new ReadCountingActionStore();
 		Engine waitingEngine = new Engine(store, ApprovalConfig.defaults());
@@ -382,6 +407,47 @@ class ApprovalLoopTests {
 	private Batch batchOf(Action action) {
 		String batchId = this.engine.action(action).batchId();
 		return this.engine.batches.find(action.user(), batchId).block();
+	}
+
+	/** Counts the reads of a user's open request. */
+	private static final class OpenRequestCountingBatchStore implements BatchStore {
+
+		final AtomicInteger openRequestReads = new AtomicInteger();
+
+		private final BatchStore delegate = new InMemoryBatchStore();
+
+		@Override
+		public Mono<Batch> insert(Batch batch) {
+			return this.delegate.insert(batch);
+		}
+
+		@Override
+		public Mono<Batch> find(String user, String id) {
+			return this.delegate.find(user, id);
+		}
+
+		@Override
+		public Flux<Batch> findByUser(String user, Set<BatchStatus> statuses) {
+			return this.delegate.findByUser(user, statuses);
+		}
+
+		@Override
+		public Mono<Batch> findOpenRequest(String user) {
+			this.openRequestReads.incrementAndGet();
+			return this.delegate.findOpenRequest(user);
+		}
+
+		@Override
+		public Mono<Long> countRequestsSince(String user, Instant since) {
+			return this.delegate.countRequestsSince(user, since);
+		}
+
+		@Override
+		public Mono<Batch> transition(String user, String id, BatchStatus expected, long expectedVersion,
+				UnaryOperator<Batch> change) {
+			return this.delegate.transition(user, id, expected, expectedVersion, change);
+		}
+
 	}
 
 	/** Counts the reads of many actions at once (what a user's pass does). */

@@ -65,7 +65,7 @@ final class Engine {
 
 	final ActionStore actions;
 
-	final BatchStore batches = new InMemoryBatchStore();
+	final BatchStore batches;
 
 	final Batcher batcher;
 
@@ -91,8 +91,13 @@ final class Engine {
 	}
 
 	Engine(ActionStore actions, ApprovalConfig config) {
+		this(actions, config, new InMemoryBatchStore());
+	}
+
+	Engine(ActionStore actions, ApprovalConfig config, BatchStore batches) {
 		this.actions = actions;
 		this.config = config;
+		this.batches = batches;
 		IdGenerator ids = IdGenerator.ulid(this.clock);
 		this.batcher = new Batcher(actions, this.batches, TestBatches.SIGNER, config, this.clock, ids);
 		this.validator = new ApprovalTokenValidator(decoder(), ISSUER, AUDIENCE, CIBA_CLIENT, this.clock,
