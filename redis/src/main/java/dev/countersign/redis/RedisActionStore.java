@@ -333,12 +333,22 @@ public final class RedisActionStore implements ActionStore {
 		Objects.requireNonNull(expected, "expected must not be null");
 		Objects.requireNonNull(change, "change must not be null");
 		return find(user, id).filter((current) -> current.status() == expected && current.version() == expectedVersion)
-			.flatMap((current) -> {
-				Action next = current
-					.requireLegalSuccessor(Objects.requireNonNull(change.apply(current), "change must not return null"))
-					.withVersion(expectedVersion + 1);
-				return indexUser(next).then(write(current, next)).filter("OK"::equals).map((outcome) -> next);
-			});
+			.flatMap((current) -> move(current, change));
+	}
+
+	/** Without reading the action again: the script's compare-and-set guards the copy. */
+	@Override
+	public Mono<Action> transitionFrom(Action current, UnaryOperator<Action> change) {
+		Objects.requireNonNull(current, "current must not be null");
+		Objects.requireNonNull(change, "change must not be null");
+		return Mono.defer(() -> move(current, change));
+	}
+
+	private Mono<Action> move(Action current, UnaryOperator<Action> change) {
+		Action next = current
+			.requireLegalSuccessor(Objects.requireNonNull(change.apply(current), "change must not return null"))
+			.withVersion(current.version() + 1);
+		return indexUser(next).then(write(current, next)).filter("OK"::equals).map((outcome) -> next);
 	}
 
 	private Mono<String> write(Action current, Action next) {

@@ -263,6 +263,11 @@ class RedisFootprintTests {
 					.block(),
 				"hget", "sadd", "evalsha");
 		assertSent("action find", () -> actions.find(USER, "act_1").block(), "hget");
+		Action read = actions.insert(typicalAction("act_3")).block();
+		assertSent("action transition of a copy read",
+				() -> actions.transitionFrom(read, (a) -> a.moveTo(ActionStatus.CANCELLED, this.clock.instant()))
+					.block(),
+				"sadd", "evalsha");
 		actions.insert(typicalAction("act_2")).block();
 		assertSent("action findByUser (two statuses, any number of actions)",
 				() -> actions.findByUser(USER, EnumSet.of(ActionStatus.PENDING, ActionStatus.CANCELLED))

@@ -637,9 +637,7 @@ public final class ApprovalLoop {
 	}
 
 	private Mono<Action> recovered(Action action, ActionStatus status, String reason, Instant now) {
-		return this.actions
-			.transition(action.user(), action.id(), action.status(), action.version(),
-					(current) -> current.moveTo(status, now).withReason(reason))
+		return this.actions.transitionFrom(action, (current) -> current.moveTo(status, now).withReason(reason))
 			.doOnNext((moved) -> logger.warn("Recovery by replica {}: action {} of batch {} of user {} was {}, now {}",
 					this.replica.id(), moved.id(), moved.batchId(), moved.user(), action.status(), status))
 			.flatMap((moved) -> this.audit.actionEnded(moved).thenReturn(moved));

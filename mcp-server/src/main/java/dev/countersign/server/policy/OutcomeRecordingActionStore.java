@@ -43,6 +43,12 @@ public final class OutcomeRecordingActionStore extends ForwardingActionStore {
 	}
 
 	@Override
+	public Mono<Action> transitionFrom(Action current, UnaryOperator<Action> change) {
+		return delegate().transitionFrom(current, change)
+			.flatMap((moved) -> this.listener.moved(current.status(), moved).thenReturn(moved));
+	}
+
+	@Override
 	public String toString() {
 		return "OutcomeRecordingActionStore[" + delegate() + "]";
 	}

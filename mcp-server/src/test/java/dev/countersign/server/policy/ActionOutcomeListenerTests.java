@@ -105,6 +105,14 @@ class ActionOutcomeListenerTests {
 	}
 
 	@Test
+	void deniedThroughTransitionFromThenRecordedToo() {
+		Action batched = insert(low().inStatus(ActionStatus.BATCHED));
+		this.store.transitionFrom(batched, (current) -> current.moveTo(ActionStatus.DENIED, this.clock.instant()))
+			.block();
+		assertThat(score()).isCloseTo(SEEDED - 5, within(1e-9));
+	}
+
+	@Test
 	void deniedThenFiveTimesWeightOff() {
 		move(insert(low().inStatus(ActionStatus.BATCHED)), ActionStatus.DENIED);
 		assertThat(score()).isCloseTo(SEEDED - 5, within(1e-9));

@@ -148,4 +148,18 @@ public interface ActionStore {
 	Mono<Action> transition(String user, String id, ActionStatus expected, long expectedVersion,
 			UnaryOperator<Action> change);
 
+	/**
+	 * {@link #transition(String, String, ActionStatus, long, UnaryOperator)} of an action
+	 * the caller read from this store, at the status and version it was read at. The
+	 * store may apply the change to the caller's copy instead of reading the action
+	 * again: the compare-and-set still refuses it if the action moved on since.
+	 * Decorators that watch transitions override both methods.
+	 * @param current the action as this store answered it
+	 * @param change makes the new action from the current one
+	 * @return as {@link #transition(String, String, ActionStatus, long, UnaryOperator)}
+	 */
+	default Mono<Action> transitionFrom(Action current, UnaryOperator<Action> change) {
+		return transition(current.user(), current.id(), current.status(), current.version(), change);
+	}
+
 }

@@ -88,4 +88,9 @@ public class ForwardingActionStore implements ActionStore {
 		return this.delegate.transition(user, id, expected, expectedVersion, change);
 	}
 
+	@Override
+	public Mono<Action> transitionFrom(Action current, UnaryOperator<Action> change) {
+		return this.delegate.transitionFrom(current, change);
+	}
+
 }

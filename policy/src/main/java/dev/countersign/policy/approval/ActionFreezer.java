@@ -130,8 +130,8 @@ public final class ActionFreezer {
 		Objects.requireNonNull(user, "user must not be null");
 		Objects.requireNonNull(now, "now must not be null");
 		return this.actions.findDue(user, WAITING, now)
-			.concatMap((action) -> this.actions.transition(action.user(), action.id(), action.status(),
-					action.version(), (current) -> current.moveTo(ActionStatus.EXPIRED, now)
+			.concatMap((action) -> this.actions.transitionFrom(action,
+					(current) -> current.moveTo(ActionStatus.EXPIRED, now)
 						.withReason("not approved before " + current.approveBy())));
 	}
 

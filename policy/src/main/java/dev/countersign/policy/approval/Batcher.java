@@ -219,8 +219,7 @@ public final class Batcher {
 	private Mono<Batch> seal(String user, List<Action> group, Instant now) {
 		String batchId = this.ids.next(IdGenerator.BATCH_PREFIX);
 		return Flux.fromIterable(group)
-			.concatMap((action) -> this.actions.transition(user, action.id(), ActionStatus.PENDING, action.version(),
-					(current) -> current.batched(batchId, now)))
+			.concatMap((action) -> this.actions.transitionFrom(action, (current) -> current.batched(batchId, now)))
 			.collectList()
 			.filter((moved) -> !moved.isEmpty())
 			.flatMap((moved) -> {

@@ -305,6 +305,30 @@ public abstract class AbstractActionStoreTests {
 	}
 
 	@Test
+	void transitionFromWhenTheCopyIsCurrentThenChangedWithNextVersion() {
+		Action read = this.store.find(TestActions.USER, insert(TestActions.action().build()).id()).block();
+		Instant at = T0.plus(Duration.ofSeconds(31));
+		Action moved = this.store.transitionFrom(read, (current) -> current.batched("bat_1", at)).block();
+		assertThat(moved.status()).isEqualTo(ActionStatus.BATCHED);
+		assertThat(moved.version()).isEqualTo(1);
+		assertThat(this.store.find(TestActions.USER, read.id()).block()).isEqualTo(moved);
+		assertThat(this.store.findByUser(TestActions.USER, EnumSet.of(ActionStatus.BATCHED)).collectList().block())
+			.containsExactly(moved);
+	}
+
+	@Test
+	void transitionFromWhenTheActionMovedOnSinceTheCopyThenEmptyAndUnchanged() {
+		Action read = this.store.find(TestActions.USER, insert(TestActions.action().build()).id()).block();
+		Action cancelled = this.store
+			.transition(TestActions.USER, read.id(), ActionStatus.PENDING, 0,
+					(current) -> current.moveTo(ActionStatus.CANCELLED, T0))
+			.block();
+		StepVerifier.create(this.store.transitionFrom(read, (current) -> current.batched("bat_1", T0)))
+			.verifyComplete();
+		assertThat(this.store.find(TestActions.USER, read.id()).block()).isEqualTo(cancelled);
+	}
+
+	@Test
 	void transitionWhenSecondUseOfSameVersionThenEmpty() {
 		Action action = insert(TestActions.action().build());
 		assertThat(this.store
