@@ -14,6 +14,7 @@ import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
 import dev.countersign.policy.action.DuplicateActionException;
 import dev.countersign.redis.internal.DecodedActions;
+import dev.countersign.redis.internal.IndexScan;
 import dev.countersign.redis.internal.JsonCodec;
 import dev.countersign.redis.internal.RedisKeys;
 import dev.countersign.redis.internal.RedisScript;
@@ -123,52 +124,6 @@ public final class RedisActionStore implements ActionStore {
 			return 'OK'
 			""");
 
-	// KEYS: index sets of one user
-	// ARGV: the prefix of that user's action keys, what to answer, now (epoch
-	// milliseconds; for 'due' only)
-	// 'all': the JSON of every action the sets name. 'due': only of those due at or
-	// before now by their due field (to the millisecond, so a few due later in the same
-	// millisecond come too, for the caller to filter). 'earliest': the earliest due field
-	// first ('' when none has one), then only the JSON of those without one. An action
-	// stored without a due field (by an earlier version) is always answered as JSON. The
-	// action keys are built here from the ids the sets hold; they share the sets' hash
-	// tag, so they live in the same slot. Ids whose action expired are dropped from the
-	// set.
-	private static final RedisScript SCAN = new RedisScript("""
-			local mode = ARGV[2]
-			local now = tonumber(ARGV[3])
-			local earliest = nil
-			local found = {}
-			if mode == 'earliest' then
-			  found[1] = ''
-			end
-			for _, set in ipairs(KEYS) do
-			  for _, id in ipairs(redis.call('SMEMBERS', set)) do
-			    local key = ARGV[1] .. id
-			    local due = nil
-			    if mode ~= 'all' then
-			      due = tonumber(redis.call('HGET', key, 'due'))
-			    end
-			    if due and mode == 'earliest' then
-			      if not earliest or due < earliest then
-			        earliest = due
-			      end
-			    elseif not due or due <= now then
-			      local json = redis.call('HGET', key, 'json')
-			      if json then
-			        found[#found + 1] = json
-			      else
-			        redis.call('SREM', set, id)
-			      end
-			    end
-			  end
-			end
-			if earliest then
-			  found[1] = string.format('%d', earliest)
-			end
-			return found
-			""");
-
 	private final RedisReactiveCommands<String, String> commands;
 
 	private final RedisStoreOptions options;
@@ -255,8 +210,9 @@ public final class RedisActionStore implements ActionStore {
 		Set<ActionStatus> wanted = Set.copyOf(statuses);
 		return Flux.defer(() -> {
 			RedisKeys keys = RedisKeys.of(user);
-			return oldestFirst(scan(keys, indexKeys(keys, wanted), "due", now.toEpochMilli()).map(this.decoded::read)
-				.filter((action) -> wanted.contains(action.status()) && !now.isBefore(action.approveBy())));
+			return oldestFirst(
+					scan(keys, indexKeys(keys, wanted), IndexScan.DUE, now.toEpochMilli()).map(this.decoded::read)
+						.filter((action) -> wanted.contains(action.status()) && !now.isBefore(action.approveBy())));
 		});
 	}
 
@@ -265,7 +221,7 @@ public final class RedisActionStore implements ActionStore {
 		Set<ActionStatus> wanted = Set.copyOf(statuses);
 		return Mono.defer(() -> {
 			RedisKeys keys = RedisKeys.of(user);
-			return scan(keys, indexKeys(keys, wanted), "earliest", 0).index().flatMap((answer) -> {
+			return scan(keys, indexKeys(keys, wanted), IndexScan.EARLIEST, 0).index().flatMap((answer) -> {
 				if (answer.getT1() == 0) {
 					String due = answer.getT2();
 					return due.isEmpty() ? Mono.empty() : Mono.just(Instant.ofEpochMilli(Long.parseLong(due)));
@@ -370,17 +326,12 @@ public final class RedisActionStore implements ActionStore {
 	 * the set) the ids whose action expired.
 	 */
 	private Flux<Action> load(RedisKeys keys, String... indexKeys) {
-		return scan(keys, indexKeys, "all", 0).map(this.decoded::read);
+		return scan(keys, indexKeys, IndexScan.ALL, 0).map(this.decoded::read);
 	}
 
-	/**
-	 * Runs {@link #SCAN} over some of a user's index sets: nothing when there are none.
-	 */
+	/** Runs {@link IndexScan} over some of a user's index sets. */
 	private Flux<String> scan(RedisKeys keys, String[] indexKeys, String mode, long nowMillis) {
-		if (indexKeys.length == 0) {
-			return Flux.empty();
-		}
-		return SCAN.runList(this.commands, indexKeys, keys.action(""), mode, Long.toString(nowMillis));
+		return IndexScan.run(this.commands, indexKeys, keys.action(""), mode, nowMillis);
 	}
 
 	private Mono<Long> indexUser(Action action) {

@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
 import dev.countersign.policy.approval.Batch;
 import dev.countersign.policy.approval.BatchStatus;
 import dev.countersign.policy.approval.BatchStore;
+import dev.countersign.redis.internal.IndexScan;
 import dev.countersign.redis.internal.JsonCodec;
 import dev.countersign.redis.internal.RedisKeys;
 import dev.countersign.redis.internal.RedisScript;
@@ -31,9 +32,10 @@ import reactor.core.publisher.Mono;
  * {@link #transition(String, String, BatchStatus, long, UnaryOperator)} are each one Lua
  * script; the transition writes only if the stored status and version are still the
  * expected ones. The change itself runs in Java before the script, on the batch as read,
- * and is checked with {@link Batch#requireLegalSuccessor(Batch)}. A terminal batch
- * expires after {@link RedisStoreOptions#closedBatchTtl()}; so do its entries in the
- * request history.
+ * and is checked with {@link Batch#requireLegalSuccessor(Batch)}. A user's batches of
+ * some statuses are read in one round trip ({@link IndexScan}). A terminal batch expires
+ * after {@link RedisStoreOptions#closedBatchTtl()}; so do its entries in the request
+ * history.
  *
  * <p>
  * Thread-safe: the store holds no mutable state, and the Lettuce connection it is given
@@ -140,8 +142,9 @@ public final class RedisBatchStore implements BatchStore {
 		Set<BatchStatus> wanted = Set.copyOf(statuses);
 		return Flux.defer(() -> {
 			RedisKeys keys = RedisKeys.of(user);
-			return oldestFirst(Flux.fromIterable(wanted)
-				.flatMap((status) -> load(keys, keys.batches(status.name())))
+			String[] indexKeys = wanted.stream().map((status) -> keys.batches(status.name())).toArray(String[]::new);
+			return oldestFirst(IndexScan.run(this.commands, indexKeys, keys.batch(""), IndexScan.ALL, 0)
+				.map(this.codec::readBatch)
 				.filter((batch) -> wanted.contains(batch.status())));
 		});
 	}
@@ -188,13 +191,6 @@ public final class RedisBatchStore implements BatchStore {
 	 * Loads the batches an index set names, dropping (and removing from the set) the ids
 	 * whose batch expired.
 	 */
-	private Flux<Batch> load(RedisKeys keys, String indexKey) {
-		return this.commands.smembers(indexKey)
-			.flatMap((id) -> this.commands.hget(keys.batch(id), "json")
-				.switchIfEmpty(this.commands.srem(indexKey, id).then(Mono.empty())))
-			.map(this.codec::readBatch);
-	}
-
 	private long ttlSeconds(BatchStatus status) {
 		return status.terminal() ? this.options.closedBatchTtl().getSeconds() : 0;
 	}

@@ -2,6 +2,7 @@ package dev.countersign.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 
 import dev.countersign.policy.MutableClock;
 import dev.countersign.policy.action.TestActions;
@@ -44,6 +45,17 @@ class RedisBatchStoreTests extends AbstractBatchStoreTests {
 			.block();
 		assertThat(redis.connection().sync().ttl("cs:{u:auth0|ada}:batch:" + open.id())).isEqualTo(-1L);
 		assertThat(redis.connection().sync().ttl("cs:{u:auth0|ada}:batch:" + closed.id())).isBetween(590L, 600L);
+	}
+
+	@Test
+	void findByUserWhenABatchExpiredThenDroppedFromItsStatusSet() {
+		Batch kept = store().insert(TestBatches.open()).block();
+		Batch gone = store().insert(TestBatches.open()).block();
+		redis.connection().sync().del("cs:{u:auth0|ada}:batch:" + gone.id());
+		StepVerifier.create(store().findByUser(TestActions.USER, EnumSet.of(BatchStatus.OPEN)))
+			.expectNext(kept)
+			.verifyComplete();
+		assertThat(redis.connection().sync().smembers("cs:{u:auth0|ada}:batches:OPEN")).containsExactly(kept.id());
 	}
 
 	@Test

@@ -15,6 +15,8 @@ import dev.countersign.policy.account.RefreshTokenCipher;
 import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.TestActions;
+import dev.countersign.policy.approval.BatchStatus;
+import dev.countersign.policy.approval.TestBatches;
 import dev.countersign.policy.audit.AuditEventDraft;
 import dev.countersign.policy.audit.AuditEventType;
 import dev.countersign.policy.calibration.OutcomeCounts;
@@ -226,6 +228,7 @@ class RedisFootprintTests {
 	void commandsPerOperation() {
 		RedisActionStore actions = new RedisActionStore(connection);
 		RedisAuditStore audit = new RedisAuditStore(connection);
+		RedisBatchStore batches = new RedisBatchStore(connection);
 		RedisRuleStore rules = new RedisRuleStore(connection);
 		RedisRoutingStore routing = new RedisRoutingStore(connection);
 		RedisTrustStore trust = new RedisTrustStore(connection);
@@ -281,6 +284,13 @@ class RedisFootprintTests {
 		assertSent("audit append", () -> audit.append(USER, typicalAuditDraft(2)).block(), "evalsha");
 		assertSent("audit read page", () -> audit.read(USER, 1, 100).collectList().block(), "xrange");
 		assertSent("audit length", () -> audit.length(USER).block(), "xlen");
+		batches.insert(TestBatches.open()).block();
+		batches.findOpenRequest("auth0|warm").block();
+		assertSent("batch findByUser (any number of batches)",
+				() -> batches.findByUser(USER, EnumSet.of(BatchStatus.OPEN, BatchStatus.REQUESTED))
+					.collectList()
+					.block(),
+				"evalsha");
 		assertSent("audit save checkpoint", () -> audit.saveCheckpoint(checkpointFor(USER)).block(), "evalsha");
 		assertSent("rules find", () -> rules.find(USER).block(), "hmget");
 		assertSent("rules replaceAll", () -> rules.replaceAll(USER, 0, DefaultRules.RULES).block(), "evalsha");
