@@ -13,6 +13,7 @@ import dev.countersign.policy.action.Action;
 import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
 import dev.countersign.policy.action.DuplicateActionException;
+import dev.countersign.policy.action.LiveActionLimitException;
 import dev.countersign.redis.internal.DecodedActions;
 import dev.countersign.redis.internal.IndexScan;
 import dev.countersign.redis.internal.JsonCodec;
@@ -59,7 +60,8 @@ public final class RedisActionStore implements ActionStore {
 
 	// KEYS: action, status set, live key, agent-live set, batch-actions set, change count
 	// ARGV: json, status, version, id, live (1/0), in a batch (1/0), ttl seconds (0:
-	// none), due (approveBy in epoch milliseconds, rounded down)
+	// none), due (approveBy in epoch milliseconds, rounded down), the most live actions
+	// of the agent (0: no limit)
 	private static final RedisScript INSERT = new RedisScript("""
 			if redis.call('EXISTS', KEYS[1]) == 1 then
 			  return 'ID'
@@ -68,6 +70,10 @@ public final class RedisActionStore implements ActionStore {
 			  local twin = redis.call('GET', KEYS[3])
 			  if twin then
 			    return 'LIVE:' .. twin
+			  end
+			  local limit = tonumber(ARGV[9])
+			  if limit > 0 and redis.call('SCARD', KEYS[4]) >= limit then
+			    return 'LIMIT'
 			  end
 			  redis.call('SET', KEYS[3], ARGV[4])
 			  redis.call('SADD', KEYS[4], ARGV[4])
@@ -153,19 +159,36 @@ public final class RedisActionStore implements ActionStore {
 	@Override
 	public Mono<Action> insert(Action action) {
 		Objects.requireNonNull(action, "action must not be null");
+		return insertLimited(action, 0);
+	}
+
+	@Override
+	public Mono<Action> insert(Action action, int maxLivePerAgent) {
+		Objects.requireNonNull(action, "action must not be null");
+		if (maxLivePerAgent < 1) {
+			throw new IllegalArgumentException("maxLivePerAgent must be positive, but was " + maxLivePerAgent);
+		}
+		return insertLimited(action, maxLivePerAgent);
+	}
+
+	/** Inserts; {@code maxLivePerAgent} 0 for no limit. */
+	private Mono<Action> insertLimited(Action action, int maxLivePerAgent) {
 		return Mono.defer(() -> {
 			RedisKeys keys = RedisKeys.of(action.user());
 			String batchId = action.batchId();
 			String[] scriptKeys = { keys.action(action.id()), keys.actions(action.status().name()),
 					keys.live(action.agent(), action.digest()), keys.agentLive(action.agent()),
 					keys.batchActions((batchId != null) ? batchId : ""), keys.actionChanges() };
-			return indexUser(action)
-				.then(INSERT.run(this.commands, scriptKeys, this.codec.write(action), action.status().name(),
-						Long.toString(action.version()), action.id(), flag(action.status().live()),
-						flag(batchId != null), Long.toString(ttlSeconds(action.status())), due(action)))
+			return indexUser(action).then(INSERT.run(this.commands, scriptKeys, this.codec.write(action),
+					action.status().name(), Long.toString(action.version()), action.id(), flag(action.status().live()),
+					flag(batchId != null), Long.toString(ttlSeconds(action.status())), due(action),
+					Integer.toString(maxLivePerAgent)))
 				.flatMap((outcome) -> {
 					if ("OK".equals(outcome)) {
 						return Mono.just(action);
+					}
+					if ("LIMIT".equals(outcome)) {
+						return Mono.error(new LiveActionLimitException(action.agent(), maxLivePerAgent));
 					}
 					if (outcome.startsWith("LIVE:")) {
 						String twin = outcome.substring("LIVE:".length());

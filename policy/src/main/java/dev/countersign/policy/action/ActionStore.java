@@ -37,6 +37,21 @@ public interface ActionStore {
 	Mono<Action> insert(Action action);
 
 	/**
+	 * Stores a new live action unless its agent already holds {@code maxLivePerAgent}
+	 * live actions for the user; the count and the insert are one atomic step, so inserts
+	 * racing each other (on any replica) never pass the limit. A live twin (same user,
+	 * agent and digest) is reported before the limit: an agent retrying a write it made
+	 * is answered with {@link DuplicateActionException} even at the limit.
+	 * @param action the action, {@link ActionStatus#live() live}, normally
+	 * {@code PENDING} at version 0
+	 * @param maxLivePerAgent the most live actions the agent may hold for the user, this
+	 * one included; at least 1
+	 * @return the stored action; an error {@link DuplicateActionException} as for
+	 * {@link #insert(Action)}, or {@link LiveActionLimitException} at the limit
+	 */
+	Mono<Action> insert(Action action, int maxLivePerAgent);
+
+	/**
 	 * Finds one of a user's actions.
 	 * @param user the user id
 	 * @param id the action id

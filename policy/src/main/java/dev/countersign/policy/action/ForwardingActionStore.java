@@ -78,6 +78,11 @@ public class ForwardingActionStore implements ActionStore {
 	}
 
 	@Override
+	public Mono<Action> insert(Action action, int maxLivePerAgent) {
+		return this.delegate.insert(action, maxLivePerAgent);
+	}
+
+	@Override
 	public Mono<Long> countLive(String user, String agent) {
 		return this.delegate.countLive(user, agent);
 	}

@@ -38,7 +38,16 @@ public final class InMemoryActionStore implements ActionStore {
 	@Override
 	public Mono<Action> insert(Action action) {
 		Objects.requireNonNull(action, "action must not be null");
-		return Mono.fromCallable(() -> shelf(action.user()).insert(action));
+		return Mono.fromCallable(() -> shelf(action.user()).insert(action, 0));
+	}
+
+	@Override
+	public Mono<Action> insert(Action action, int maxLivePerAgent) {
+		Objects.requireNonNull(action, "action must not be null");
+		if (maxLivePerAgent < 1) {
+			throw new IllegalArgumentException("maxLivePerAgent must be positive, but was " + maxLivePerAgent);
+		}
+		return Mono.fromCallable(() -> shelf(action.user()).insert(action, maxLivePerAgent));
 	}
 
 	@Override
@@ -77,9 +86,7 @@ public final class InMemoryActionStore implements ActionStore {
 
 	@Override
 	public Mono<Long> countLive(String user, String agent) {
-		return Mono.fromSupplier(
-				() -> (long) existing(user).select((action) -> action.agent().equals(agent) && action.status().live())
-					.size());
+		return Mono.fromSupplier(() -> existing(user).countLive(agent));
 	}
 
 	@Override
@@ -113,7 +120,8 @@ public final class InMemoryActionStore implements ActionStore {
 
 		private long changes;
 
-		synchronized Action insert(Action action) {
+		/** Inserts; {@code maxLivePerAgent} 0 for no limit. */
+		synchronized Action insert(Action action, int maxLivePerAgent) {
 			if (this.actions.containsKey(action.id())) {
 				throw new DuplicateActionException(action.id(), "Action " + action.id() + " already exists");
 			}
@@ -123,10 +131,23 @@ public final class InMemoryActionStore implements ActionStore {
 					throw new DuplicateActionException(action.id(), "Agent " + action.agent()
 							+ " already has live action " + twin.id() + " with digest " + action.digest());
 				}
+				if (maxLivePerAgent > 0 && countLive(action.agent()) >= maxLivePerAgent) {
+					throw new LiveActionLimitException(action.agent(), maxLivePerAgent);
+				}
 			}
 			this.actions.put(action.id(), action);
 			this.changes++;
 			return action;
+		}
+
+		synchronized long countLive(String agent) {
+			long live = 0;
+			for (Action action : this.actions.values()) {
+				if (action.agent().equals(agent) && action.status().live()) {
+					live++;
+				}
+			}
+			return live;
 		}
 
 		synchronized long changes() {

@@ -13,6 +13,7 @@ import dev.countersign.policy.action.ActionStatus;
 import dev.countersign.policy.action.ActionStore;
 import dev.countersign.policy.action.DuplicateActionException;
 import dev.countersign.policy.action.IdGenerator;
+import dev.countersign.policy.action.LiveActionLimitException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -65,35 +66,27 @@ public final class ActionFreezer {
 	 * new {@code PENDING} action whose {@code approveBy} is now +
 	 * {@link ApprovalConfig#pendingTtl()}; an error
 	 * {@link TooManyPendingActionsException} when the agent already holds
-	 * {@link ApprovalConfig#maxPendingPerAgent()} live actions for the user (the cap is
-	 * checked before the insert, so submits racing each other may pass it by their
-	 * number)
+	 * {@link ApprovalConfig#maxPendingPerAgent()} live actions for the user (checked by
+	 * the store in one step with the insert, so submits racing each other never pass it)
 	 */
 	public Mono<Action> submit(SubmitRequest request) {
 		Objects.requireNonNull(request, "request must not be null");
 		String digest = ActionDigest.of(request.tool().name(), request.arguments(), request.preconditions(),
 				request.user(), request.agent());
-		return this.actions.findLive(request.user(), request.agent(), digest)
-			.switchIfEmpty(Mono.defer(() -> freeze(request, digest)));
-	}
-
-	private Mono<Action> freeze(SubmitRequest request, String digest) {
-		return this.actions.countLive(request.user(), request.agent()).flatMap((live) -> {
-			if (live >= this.config.maxPendingPerAgent()) {
-				return Mono
-					.error(new TooManyPendingActionsException(request.agent(), this.config.maxPendingPerAgent()));
-			}
+		return Mono.defer(() -> {
 			Instant now = this.clock.instant();
 			Action action = new Action(this.ids.next(IdGenerator.ACTION_PREFIX), request.user(), request.agent(),
 					request.tool().name(), request.tool().connection(), request.risk(), request.tool().destructive(),
 					request.confidence(), lowConfidence(request), request.reviewNow(), request.arguments(),
 					request.preconditions(), digest, ActionStatus.PENDING, null, now,
 					now.plus(this.config.pendingTtl()), now, 0, null, null);
-			// a twin inserted between findLive and insert wins; return it instead
-			return this.actions.insert(action)
+			// the store reports a live twin first, even at the limit: return it
+			return this.actions.insert(action, this.config.maxPendingPerAgent())
 				.onErrorResume(DuplicateActionException.class,
 						(ex) -> this.actions.findLive(request.user(), request.agent(), digest)
-							.switchIfEmpty(Mono.error(ex)));
+							.switchIfEmpty(Mono.error(ex)))
+				.onErrorMap(LiveActionLimitException.class,
+						(ex) -> new TooManyPendingActionsException(ex.agent(), ex.limit()));
 		});
 	}
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -383,6 +384,71 @@ public abstract class AbstractActionStoreTests {
 			.create(this.store.transition(TestActions.USER, action.id(), ActionStatus.PENDING, 0, (current) -> forged))
 			.verifyError(IllegalStateException.class);
 		assertThat(this.store.find(TestActions.USER, action.id()).block()).isEqualTo(action);
+	}
+
+	@Test
+	void insertWithLimitWhenTheAgentIsAtItThenRefusedAndNothingStored() {
+		insert(TestActions.action().build());
+		insert(TestActions.action().build());
+		// neither another agent's nor an ended action counts
+		insert(TestActions.action().agent(TestActions.OTHER_AGENT).build());
+		insert(TestActions.action().inStatus(ActionStatus.CANCELLED).build());
+		Action third = TestActions.action().build();
+		Action fourth = TestActions.action().build();
+		assertThat(this.store.insert(third, 3).block()).isEqualTo(third);
+		StepVerifier.create(this.store.insert(fourth, 3))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(ex).isInstanceOf(LiveActionLimitException.class)
+						.hasMessage("Agent " + TestActions.AGENT
+								+ " already holds 3 live actions for the user, the most allowed"))
+			.verify();
+		assertThat(this.store.find(TestActions.USER, fourth.id()).block()).isNull();
+		assertThat(this.store.countLive(TestActions.USER, TestActions.AGENT).block()).isEqualTo(3);
+	}
+
+	@Test
+	void insertWithLimitWhenALiveTwinExistsThenDuplicateEvenAtTheLimit() {
+		Action first = insert(TestActions.action().argument("note", "twin").build());
+		Action twin = TestActions.action().argument("note", "twin").build();
+		assertThat(twin.digest()).isEqualTo(first.digest());
+		StepVerifier.create(this.store.insert(twin, 1))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DuplicateActionException.class)
+				.hasMessageContaining(first.id()))
+			.verify();
+	}
+
+	@Test
+	void insertWithLimitWhenManyThreadsRaceThenNeverPastIt() throws Exception {
+		int threads = 16;
+		int limit = 5;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch ready = new CountDownLatch(threads);
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<Boolean>> outcomes = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				Action action = TestActions.action().build();
+				outcomes.add(pool.submit(() -> {
+					ready.countDown();
+					go.await();
+					return this.store.insert(action, limit)
+						.map((stored) -> true)
+						.onErrorResume(LiveActionLimitException.class, (ex) -> Mono.just(false))
+						.block();
+				}));
+			}
+			assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+			go.countDown();
+			int stored = 0;
+			for (Future<Boolean> outcome : outcomes) {
+				stored += outcome.get(10, TimeUnit.SECONDS) ? 1 : 0;
+			}
+			assertThat(stored).isEqualTo(limit);
+			assertThat(this.store.countLive(TestActions.USER, TestActions.AGENT).block()).isEqualTo(limit);
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import dev.countersign.policy.action.TestActions;
 import dev.countersign.policy.tool.Risk;
 import dev.countersign.policy.tool.ToolDescriptor;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -223,6 +224,39 @@ class ActionFreezerTests {
 			.assertNext((expired) -> assertThat(expired.id()).isEqualTo(mallory.id()))
 			.verifyComplete();
 		assertThat(this.store.find(TestActions.USER, ada.id()).block().status()).isEqualTo(ActionStatus.PENDING);
+	}
+
+	@Test
+	void submitWhenManyThreadsSubmitDifferentWritesAtOnceThenNeverPastTheCap() throws Exception {
+		this.freezer = freezer(ApprovalConfig.defaults().withMaxPendingPerAgent(4));
+		int threads = 12;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<Boolean>> outcomes = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				String stage = "stage-" + i;
+				outcomes.add(pool.submit(() -> {
+					go.await();
+					return this.freezer.submit(update(stage))
+						.map((action) -> true)
+						.onErrorResume(TooManyPendingActionsException.class, (ex) -> Mono.just(false))
+						.block();
+				}));
+			}
+			go.countDown();
+			int frozen = 0;
+			for (Future<Boolean> outcome : outcomes) {
+				frozen += outcome.get(10, TimeUnit.SECONDS) ? 1 : 0;
+			}
+			assertThat(frozen).isEqualTo(4);
+			StepVerifier.create(this.store.countLive(TestActions.USER, TestActions.AGENT))
+				.expectNext(4L)
+				.verifyComplete();
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test
