@@ -69,10 +69,9 @@ import dev.countersign.server.audit.ApprovalAudit;
  * Ticks never overlap: a tick asked for while one runs does nothing. Intervals and start
  * times live in this instance's memory; a batch found {@code REQUESTED} without them (a
  * restart, another replica) is polled at the default interval. A user whose live actions
- * all wait, on the phone or for their batch window, rests between passes (only the open
- * request is polled, on time) until an {@code approveBy}, the end of a batch window or
- * {@link #MAX_QUIET} comes, unless the user's actions change
- * ({@link ActionStore#changes}).
+ * all wait on the phone rests between passes (only the open request is polled, on time)
+ * until an {@code approveBy} or {@link #MAX_QUIET} comes, unless the user's actions
+ * change ({@link ActionStore#changes}).
  *
  * <p>
  * <b>Several replicas</b> (DESIGN §8). Every step and the recovery below run for a user
@@ -148,16 +147,12 @@ public final class ApprovalLoop {
 	private static final Set<ActionStatus> WORK = Collections.unmodifiableSet(
 			EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED, ActionStatus.APPROVED, ActionStatus.EXECUTING));
 
-	/**
-	 * The work not on the phone: the user rests only when all of it is pending writes
-	 * waiting for their batch window.
-	 */
+	/** The work that keeps a user from resting: all of it but what waits on the phone. */
 	private static final Set<ActionStatus> BUSY = Collections
 		.unmodifiableSet(EnumSet.of(ActionStatus.PENDING, ActionStatus.APPROVED, ActionStatus.EXECUTING));
 
 	/**
-	 * What waits on the phone: read for its first {@code approveBy} only, and only when
-	 * the user may rest.
+	 * What waits on the phone: read for its {@code approveBy} only when nothing is busy.
 	 */
 	private static final Set<ActionStatus> ON_THE_PHONE = Collections.unmodifiableSet(EnumSet.of(ActionStatus.BATCHED));
 
@@ -489,15 +484,12 @@ public final class ApprovalLoop {
 	}
 
 	/**
-	 * After a pass: lets the user rest when all that is left waits — on the phone
-	 * ({@code BATCHED}), or for its batch window ({@code PENDING}) — with a request of
-	 * the user's open that this replica polls (a batch not yet asked for waits behind it:
-	 * one request at a time); until the first {@code approveBy}, the end of the oldest
-	 * pending action's batch window, or {@link #MAX_QUIET}, whichever comes first,
-	 * polling that request meanwhile. A new write or any other move of the user's actions
-	 * ends the rest at the next tick. Anything else (a pending write due for a batch now,
-	 * a batch held back or rate-limited, an approval running) is looked at again at the
-	 * next tick.
+	 * After a pass: lets the user rest when all that is left is waiting on the phone —
+	 * every live action {@code BATCHED}, and a request of the user's open that this
+	 * replica polls (a batch not yet asked for waits behind it: one request at a time) —
+	 * until the first {@code approveBy} or {@link #MAX_QUIET}, whichever comes first,
+	 * polling that request meanwhile. Anything else (a pending write, a batch held back
+	 * or rate-limited, an approval running) is looked at again at the next tick.
 	 */
 	private Mono<Void> settle(String user, long changes, Instant now) {
 		if (!this.held.containsKey(user) || this.running.values().stream().anyMatch((run) -> run.user().equals(user))) {
@@ -512,33 +504,16 @@ public final class ApprovalLoop {
 		if (polled == null) {
 			return Mono.empty();
 		}
-		// the few actions not on the phone first: the many waiting on the phone are asked
-		// only for their first due time
+		// the few actions that keep a user busy first: the many waiting on the phone are
+		// asked only for their first due time, and only when there is none
 		Instant longest = now.plus(MAX_QUIET);
 		return this.actions.findByUser(user, BUSY)
-			.collectList()
-			.filter((busy) -> busy.stream().allMatch((action) -> waitsForItsWindow(action, busy.size())))
-			.flatMap((pending) -> this.actions.earliestDue(user, ON_THE_PHONE)
-				.defaultIfEmpty(longest)
-				.map((due) -> pending.stream()
-					.map(this::windowEnd)
-					.reduce(earliest(due, longest), ApprovalLoop::earliest)))
+			.hasElements()
+			.filter((busy) -> !busy)
+			.flatMap((idle) -> this.actions.earliestDue(user, ON_THE_PHONE).defaultIfEmpty(longest))
+			.map((due) -> earliest(due, longest))
 			.doOnNext((until) -> this.quiet.put(user, new Quiet(changes, until, polled)))
 			.then();
-	}
-
-	/**
-	 * Whether an action after a pass is a pending write that the batcher closes only when
-	 * the batch window of the oldest ends: not one to close at once (review now, or a
-	 * full batch pending).
-	 */
-	private boolean waitsForItsWindow(Action action, int pending) {
-		return action.status() == ActionStatus.PENDING && !action.reviewNow() && pending < this.config.maxBatchSize();
-	}
-
-	/** When a pending write's batch window ends, or its approval time, if sooner. */
-	private Instant windowEnd(Action action) {
-		return earliest(action.createdAt().plus(this.config.batchWindow()), action.approveBy());
 	}
 
 	private static Instant earliest(Instant first, Instant second) {

@@ -282,48 +282,6 @@ class ApprovalLoopTests {
 	}
 
 	@Test
-	void tickWhenANewWriteWaitsForItsBatchWindowThenUserRestsUntilTheWindowEnds() {
-		ReadCountingActionStore store = new ReadCountingActionStore();
-		Engine windowEngine = new Engine(store, ApprovalConfig.defaults());
-		Fakes.ScriptedChannel phone = new Fakes.ScriptedChannel();
-		ApprovalLoop windowLoop = windowEngine.loop(phone);
-		PollResult pending = new PollResult.Pending(Duration.ofSeconds(5));
-		phone.starting(Fakes.ScriptedChannel.started("req-1"));
-		for (int i = 0; i < 20; i++) {
-			phone.polling(pending);
-		}
-		windowEngine.insert(Engine.deal());
-		windowEngine.clock.advance(ApprovalConfig.DEFAULT_BATCH_WINDOW);
-		StepVerifier.create(windowLoop.tick()).verifyComplete();
-		StepVerifier.create(windowLoop.tick()).verifyComplete();
-		assertThat(phone.starts).hasSize(1);
-
-		// a new write: one whole pass at the next tick, which leaves it pending
-		Action email = Engine.email();
-		windowEngine.insert(email);
-		StepVerifier.create(windowLoop.tick()).verifyComplete();
-		assertThat(windowEngine.action(email).status()).isEqualTo(ActionStatus.PENDING);
-		int polled = phone.polls.size();
-
-		// then rest until its batch window ends, the open request still polled on time
-		store.reads.set(0);
-		for (int second = 1; second < ApprovalConfig.DEFAULT_BATCH_WINDOW.toSeconds(); second++) {
-			windowEngine.clock.advance(Duration.ofSeconds(1));
-			StepVerifier.create(windowLoop.tick()).verifyComplete();
-		}
-		assertThat(store.reads).as("action reads while the write waits for its window").hasValue(0);
-		assertThat(windowEngine.action(email).status()).isEqualTo(ActionStatus.PENDING);
-		assertThat(phone.polls).hasSizeGreaterThanOrEqualTo(polled + 5);
-
-		// the window ends: a whole pass closes it into a batch
-		windowEngine.clock.advance(Duration.ofSeconds(1));
-		StepVerifier.create(windowLoop.tick()).verifyComplete();
-		assertThat(store.reads.get()).isPositive();
-		assertThat(windowEngine.action(email).status()).isEqualTo(ActionStatus.BATCHED);
-		assertThat(phone.starts).as("the new batch waits behind the open request").hasSize(1);
-	}
-
-	@Test
 	void passWhileARequestIsOpenReadsTheOpenRequestOnce() {
 		OpenRequestCountingBatchStore batches = new OpenRequestCountingBatchStore();
 		Engine countingEngine = new Engine(new InMemoryActionStore(), ApprovalConfig.defaults(), batches);
@@ -370,8 +328,8 @@ class ApprovalLoopTests {
 		StepVerifier.create(waitingLoop.tick()).verifyComplete();
 		assertThat(store.actionsRead.get()).as("actions read by one whole pass").isZero();
 
-		// one more write, not yet due for a batch: only that one is read (by the batcher,
-		// and by the rest check for when its window ends)
+		// one more write, not yet due for a batch: the user cannot rest, and only that
+		// one is read (the batcher's look at the pending ones)
 		waitingEngine.insert(Engine.deal());
 		store.actionsRead.set(0);
 		StepVerifier.create(waitingLoop.tick()).verifyComplete();
