@@ -130,6 +130,16 @@ public final class RedisActionStore implements ActionStore {
 			return 'OK'
 			""");
 
+	// KEYS: status sets of one user
+	private static final RedisScript ANY = new RedisScript("""
+			for _, set in ipairs(KEYS) do
+			  if redis.call('SCARD', set) > 0 then
+			    return '1'
+			  end
+			end
+			return '0'
+			""");
+
 	private final RedisReactiveCommands<String, String> commands;
 
 	private final RedisStoreOptions options;
@@ -280,8 +290,8 @@ public final class RedisActionStore implements ActionStore {
 			.map((status) -> RedisKeys.usersWithActions(status.name()))
 			.toArray(String[]::new);
 		// the global index may name users who no longer have such actions: check each by
-		// the sizes of their status sets (a command per status, not one per action)
-		// (the checks of many users are in flight together: Lettuce pipelines them)
+		// the sizes of their status sets, in one script per user (not one command per
+		// action); the checks of many users are in flight together
 		return Flux.defer(() -> this.commands.sunion(indexKeys)
 			.flatMap((user) -> hasAny(user, wanted).filter(Boolean::booleanValue).map((any) -> user),
 					USER_CHECKS_IN_FLIGHT));
@@ -289,9 +299,8 @@ public final class RedisActionStore implements ActionStore {
 
 	private Mono<Boolean> hasAny(String user, Set<ActionStatus> statuses) {
 		RedisKeys keys = RedisKeys.of(user);
-		return Flux.fromIterable(statuses)
-			.flatMap((status) -> this.commands.scard(keys.actions(status.name())))
-			.any((size) -> size > 0);
+		String[] statusKeys = statuses.stream().map((status) -> keys.actions(status.name())).toArray(String[]::new);
+		return ANY.run(this.commands, statusKeys).map("1"::equals);
 	}
 
 	@Override

@@ -242,6 +242,7 @@ class RedisFootprintTests {
 					(a) -> a.moveTo(ActionStatus.CANCELLED, this.clock.instant()))
 			.block();
 		actions.findByUser("auth0|warm", EnumSet.of(ActionStatus.PENDING)).collectList().block();
+		actions.findUsers(EnumSet.of(ActionStatus.PENDING)).collectList().block();
 		audit.append("auth0|warm", typicalAuditDraft(0)).block();
 		audit.saveCheckpoint(checkpointFor("auth0|warm")).block();
 		rules.replaceAll("auth0|warm", 0, List.of()).block();
@@ -266,6 +267,13 @@ class RedisFootprintTests {
 					.block(),
 				"hget", "sadd", "evalsha");
 		assertSent("action find", () -> actions.find(USER, "act_1").block(), "hget");
+		assertSent("action findUsers (one user, four statuses)",
+				() -> actions
+					.findUsers(EnumSet.of(ActionStatus.PENDING, ActionStatus.BATCHED, ActionStatus.APPROVED,
+							ActionStatus.EXECUTING))
+					.collectList()
+					.block(),
+				"sunion", "evalsha");
 		Action read = actions.insert(typicalAction("act_3")).block();
 		assertSent("action transition of a copy read",
 				() -> actions.transitionFrom(read, (a) -> a.moveTo(ActionStatus.CANCELLED, this.clock.instant()))
