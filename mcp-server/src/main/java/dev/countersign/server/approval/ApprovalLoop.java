@@ -208,6 +208,16 @@ public final class ApprovalLoop {
 	/** The users whose lease this replica holds, with when it took each. */
 	private final ConcurrentMap<String, Instant> held = new ConcurrentHashMap<>();
 
+	/** When each lease this replica holds was last taken or renewed. */
+	private final ConcurrentMap<String, Instant> renewed = new ConcurrentHashMap<>();
+
+	/**
+	 * How old a lease gets before {@link #renewLeases()} renews it: a third of its time
+	 * to live, and less when the renewer's period leaves too little time for a second
+	 * try.
+	 */
+	private volatile Duration renewAfter;
+
 	private volatile @Nullable Disposable ticker;
 
 	private volatile @Nullable Disposable renewer;
@@ -277,6 +287,7 @@ public final class ApprovalLoop {
 			ApprovalChannel channel, BatchPresentation presentation, BatchExecutor executor, String audience,
 			Duration requestedExpiry, ApprovalConfig config, Clock clock, ApprovalAudit audit, Replica replica) {
 		this.replica = Objects.requireNonNull(replica, "replica must not be null");
+		this.renewAfter = renewAfter(this.replica.leaseTtl(), Duration.ZERO);
 		this.audit = Objects.requireNonNull(audit, "audit must not be null");
 		this.actions = Objects.requireNonNull(actions, "actions must not be null");
 		this.batches = Objects.requireNonNull(batches, "batches must not be null");
@@ -307,6 +318,7 @@ public final class ApprovalLoop {
 		if (this.ticker != null) {
 			return;
 		}
+		this.renewAfter = renewAfter(this.replica.leaseTtl(), period);
 		this.ticker = Flux.interval(period, period)
 			.onBackpressureDrop()
 			.concatMap((i) -> tick(), 1)
@@ -420,15 +432,33 @@ public final class ApprovalLoop {
 	}
 
 	/**
-	 * Renews every lease this replica holds; {@link #start(Duration)} runs it every
-	 * period, apart from the ticks. A lease found taken by another replica is forgotten
-	 * (with its poll state). Never fails: an error keeps every state for the next try.
+	 * Renews every lease this replica holds that was taken or renewed a third of its time
+	 * to live ago or earlier (a user's pass takes it anew, so a user passed at every tick
+	 * needs no renewal); {@link #start(Duration)} runs it every period, apart from the
+	 * ticks. A lease found taken by another replica is forgotten (with its poll state).
+	 * Never fails: an error keeps every state for the next try.
 	 * @return completes when every renewal was answered
 	 */
 	public Mono<Void> renewLeases() {
-		return Flux.defer(() -> Flux.fromIterable(List.copyOf(this.held.keySet())))
-			.flatMap((user) -> stillHeld(user).then())
-			.then();
+		return Flux.defer(() -> {
+			Instant due = this.clock.instant().minus(this.renewAfter);
+			return Flux.fromIterable(List.copyOf(this.renewed.entrySet()))
+				.filter((entry) -> !entry.getValue().isAfter(due))
+				.map(Map.Entry::getKey);
+		}).flatMap((user) -> stillHeld(user).then()).then();
+	}
+
+	/**
+	 * The age at which the renewer renews a lease: a third of its time to live, but never
+	 * so late that a renewal that fails has no second try a period later.
+	 */
+	static Duration renewAfter(Duration ttl, Duration period) {
+		Duration third = ttl.dividedBy(3);
+		Duration latest = ttl.minus(period.multipliedBy(2));
+		if (latest.isNegative()) {
+			return Duration.ZERO;
+		}
+		return (latest.compareTo(third) < 0) ? latest : third;
 	}
 
 	/**
@@ -437,10 +467,14 @@ public final class ApprovalLoop {
 	 * lapsed during a slow pass does not ask twice. Errors count as not held.
 	 */
 	private Mono<Boolean> stillHeld(String user) {
+		Instant asked = this.clock.instant();
 		return this.replica.leases().acquire(user, this.replica.id(), this.replica.leaseTtl()).onErrorResume((ex) -> {
 			logger.warn("Replica {} could not renew the lease of user {}: {}", this.replica.id(), user, ex.toString());
 			return Mono.just(false);
 		}).doOnNext((holds) -> {
+			if (holds && this.held.containsKey(user)) {
+				this.renewed.put(user, asked);
+			}
 			if (!holds && this.held.containsKey(user)) {
 				logger.info("Replica {} lost the lease of user {}: another replica does the approval work",
 						this.replica.id(), user);
@@ -535,6 +569,7 @@ public final class ApprovalLoop {
 				return Mono.<Void>empty();
 			}
 			Instant since = this.held.putIfAbsent(user, now);
+			this.renewed.put(user, now);
 			if (since == null) {
 				logger.info("Replica {} now does the approval work of user {}", this.replica.id(), user);
 			}
@@ -553,6 +588,7 @@ public final class ApprovalLoop {
 	/** Forgets the lease and the poll state of a user. */
 	private void forget(String user) {
 		this.held.remove(user);
+		this.renewed.remove(user);
 		this.quiet.remove(user);
 		this.polls.values().removeIf((poll) -> poll.user().equals(user));
 	}

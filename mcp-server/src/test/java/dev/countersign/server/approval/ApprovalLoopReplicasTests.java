@@ -2,6 +2,7 @@ package dev.countersign.server.approval;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -255,6 +256,62 @@ class ApprovalLoopReplicasTests {
 		assertThat(this.b.heldUsers()).isEmpty();
 		assertThat(this.channel.starts).hasSize(1);
 		assertThat(this.channel.polls).isEmpty();
+	}
+
+	@Test
+	void renewLeasesWhenALeaseWasTakenLessThanAThirdOfItsTimeToLiveAgoThenItIsNotAskedAgain() {
+		AtomicInteger acquires = new AtomicInteger();
+		ApprovalLeases counting = new ApprovalLeases() {
+
+			@Override
+			public Mono<Boolean> acquire(String user, String owner, Duration ttl) {
+				acquires.incrementAndGet();
+				return ApprovalLoopReplicasTests.this.leases.acquire(user, owner, ttl);
+			}
+
+			@Override
+			public Mono<Boolean> release(String user, String owner) {
+				return ApprovalLoopReplicasTests.this.leases.release(user, owner);
+			}
+
+			@Override
+			public Mono<String> findOwner(String user) {
+				return ApprovalLoopReplicasTests.this.leases.findOwner(user);
+			}
+
+		};
+		ApprovalLoop c = this.engine.loop(this.channel,
+				new Replica(counting, "replica-c", TTL, Replica.DEFAULT_ORPHAN_AFTER, new RunningWrites()));
+		this.channel.starting(Fakes.ScriptedChannel.started("req-1"))
+			.polling(new PollResult.Pending(Duration.ofSeconds(5)));
+		this.engine.insert(Engine.email());
+		this.engine.clock.advance(Duration.ofSeconds(30));
+		tick(c);
+		assertThat(c.heldUsers()).containsExactly(Engine.USER);
+
+		// the pass just took it
+		acquires.set(0);
+		StepVerifier.create(c.renewLeases()).verifyComplete();
+		assertThat(acquires).hasValue(0);
+		this.engine.clock.advance(TTL.dividedBy(3).minusMillis(1));
+		StepVerifier.create(c.renewLeases()).verifyComplete();
+		assertThat(acquires).hasValue(0);
+
+		// a third of its time to live: renewed, once
+		this.engine.clock.advance(Duration.ofMillis(1));
+		StepVerifier.create(c.renewLeases()).verifyComplete();
+		StepVerifier.create(c.renewLeases()).verifyComplete();
+		assertThat(acquires).hasValue(1);
+		assertThat(c.heldUsers()).containsExactly(Engine.USER);
+	}
+
+	@Test
+	void renewAfterLeavesASecondTryBeforeTheLeaseLapses() {
+		assertThat(ApprovalLoop.renewAfter(Duration.ofSeconds(15), Duration.ofSeconds(1)))
+			.isEqualTo(Duration.ofSeconds(5));
+		assertThat(ApprovalLoop.renewAfter(Duration.ofSeconds(15), Duration.ofSeconds(6)))
+			.isEqualTo(Duration.ofSeconds(3));
+		assertThat(ApprovalLoop.renewAfter(Duration.ofSeconds(15), Duration.ofSeconds(10))).isEqualTo(Duration.ZERO);
 	}
 
 	@Test
