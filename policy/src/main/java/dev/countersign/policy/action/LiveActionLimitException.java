@@ -16,7 +16,18 @@ public class LiveActionLimitException extends IllegalStateException {
 	 * @param limit the most live actions the insert allowed
 	 */
 	public LiveActionLimitException(String agent, int limit) {
-		super("Agent " + agent + " already holds " + limit + " live actions for the user, the most allowed");
+		this(agent, limit,
+				"Agent " + agent + " already holds " + limit + " live actions for the user, the most allowed");
+	}
+
+	/**
+	 * Creates the exception with a message of the caller's.
+	 * @param agent the agent id
+	 * @param limit the most live actions allowed
+	 * @param message what to tell
+	 */
+	protected LiveActionLimitException(String agent, int limit, String message) {
+		super(message);
 		this.agent = agent;
 		this.limit = limit;
 	}
