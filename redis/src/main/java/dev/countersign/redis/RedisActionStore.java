@@ -33,16 +33,18 @@ import reactor.core.publisher.Mono;
  * {@link #transition(String, String, ActionStatus, long, UnaryOperator)} are each one Lua
  * script that checks and writes the action, its status index and its live (duplicate) key
  * together: the insert fails when the id is taken or the agent already has a live action
- * with the same digest, and the transition writes only if the stored status and version
- * are still the expected ones. The change itself runs in Java before the script, on the
- * action as read, and is checked with {@link Action#requireLegalSuccessor(Action)}. A
- * terminal action expires after {@link RedisStoreOptions#terminalActionTtl()}; index
- * entries of expired actions are dropped when next read.
+ * with the same digest (or, with {@link #insert(Action, int)}, as many live actions as
+ * allowed), and the transition writes only if the stored status and version are still the
+ * expected ones. The change itself runs in Java before the script, on the action as read
+ * (or, with {@link #transitionFrom(Action, UnaryOperator)}, on the caller's copy), and is
+ * checked with {@link Action#requireLegalSuccessor(Action)}. A terminal action expires
+ * after {@link RedisStoreOptions#terminalActionTtl()}; index entries of expired actions
+ * are dropped when next read.
  *
  * <p>
- * Thread-safe: the store holds no mutable state, and the Lettuce connection it is given
- * is thread-safe. The caller owns the connection (and its {@code RedisClient}) and closes
- * it; one connection may serve several stores.
+ * Thread-safe: its only state is a bounded, thread-safe cache of decoded actions, and the
+ * Lettuce connection it is given is thread-safe. The caller owns the connection (and its
+ * {@code RedisClient}) and closes it; one connection may serve several stores.
  *
  * <pre>{@code
  * RedisClient client = RedisClient.create("redis://localhost:6379");

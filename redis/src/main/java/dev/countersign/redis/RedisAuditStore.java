@@ -48,8 +48,9 @@ import reactor.core.publisher.Mono;
  * sequence in one script.
  *
  * <p>
- * Thread-safe: the store holds no mutable state, and the Lettuce connection it is given
- * is thread-safe. The caller owns the connection and closes it.
+ * Thread-safe: its only state is the concurrent map of the entries it appended last, and
+ * the Lettuce connection it is given is thread-safe. The caller owns the connection and
+ * closes it.
  *
  * <pre>{@code
  * AuditStore store = new RedisAuditStore(connection);
