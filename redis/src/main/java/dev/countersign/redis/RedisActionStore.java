@@ -300,9 +300,7 @@ public final class RedisActionStore implements ActionStore {
 	}
 
 	private Mono<Boolean> hasAny(String user, Set<ActionStatus> statuses) {
-		RedisKeys keys = RedisKeys.of(user);
-		String[] statusKeys = statuses.stream().map((status) -> keys.actions(status.name())).toArray(String[]::new);
-		return ANY.run(this.commands, statusKeys).map("1"::equals);
+		return ANY.run(this.commands, indexKeys(RedisKeys.of(user), statuses)).map("1"::equals);
 	}
 
 	@Override
