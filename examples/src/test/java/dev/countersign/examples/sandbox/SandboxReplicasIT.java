@@ -186,6 +186,9 @@ class SandboxReplicasIT {
 		String owner = leaseOwner(user);
 		Replica polling = owner.equals(a.id()) ? a : b;
 		Replica other = (polling == a) ? b : a;
+		// the phone shows the push before the replica has stored the request: killed in
+		// between, the batch is still unasked and the other replica asks anew
+		awaitLogged(polling, "of user auth0|" + user + " requested");
 		polling.kill();
 		phone.decide(push.get("auth_req_id").asString(), "approve");
 
@@ -335,6 +338,14 @@ class SandboxReplicasIT {
 		Instant deadline = Instant.now().plusSeconds(30);
 		while (!owner.equals(leaseOwner(user))) {
 			assertThat(Instant.now()).as("the lease of " + user + " taken by " + owner).isBefore(deadline);
+			Phone.pause(Duration.ofMillis(100));
+		}
+	}
+
+	private static void awaitLogged(Replica replica, String text) throws IOException {
+		Instant deadline = Instant.now().plusSeconds(30);
+		while (!replica.log().contains(text)) {
+			assertThat(Instant.now()).as("replica " + replica.id() + " logged " + text).isBefore(deadline);
 			Phone.pause(Duration.ofMillis(100));
 		}
 	}
